@@ -1,0 +1,320 @@
+"""The 8-stage process of PROCESS.md, declared once, as data.
+
+Every stage change goes through `complaints.services.complaint_transition`,
+which looks the transition up here, checks the actor's permission, applies
+the fields the transition takes, checks its guards and records the history
+row. Read `TRANSITIONS` top to bottom to read the process; per-kind
+differences (feedback needs no solution proposal, root cause or customer
+acceptance) are separate rows restricted with `kinds`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import Complaint
+
+
+class Stage(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    CLASSIFIED = "classified", _("Classified")
+    TRACKING = "tracking", _("Under follow-up")
+    IN_ANALYSIS = "in_analysis", _("Analysis and evaluation")
+    RESPONDED = "responded", _("Responded")
+    DECISION_NOTIFIED = "decision_notified", _("Decision notified")
+    CLOSED = "closed", _("Closed")
+
+
+STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
+OPEN_STAGES: tuple[Stage, ...] = tuple(s for s in Stage if s != Stage.CLOSED)
+
+
+class Kind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    REQUEST = "request", _("Request")
+    FEEDBACK = "feedback", _("Feedback")
+
+
+class Answer(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+ALL_KINDS = frozenset(Kind)
+NEEDS_RESOLUTION = frozenset({Kind.COMPLAINT, Kind.REQUEST})
+
+# A guard looks at the complaint (with the transition's fields already applied)
+# and returns {field: message} for every rule it breaks.
+Guard = Callable[["Complaint"], dict[str, str]]
+Effect = Callable[["Complaint"], Iterable[str]]
+
+
+def required(*names: str) -> Guard:
+    def guard(complaint: Complaint) -> dict[str, str]:
+        missing = {}
+        for name in names:
+            value = getattr(complaint, f"{name}_id" if _is_fk(name) else name)
+            if value in (None, "") or (isinstance(value, str) and not value.strip()):
+                missing[name] = str(_("This field is required for this step."))
+        return missing
+
+    guard.__name__ = f"required({', '.join(names)})"
+    return guard
+
+
+def _is_fk(name: str) -> bool:
+    return name in {"category", "assignee", "root_cause"}
+
+
+def priority_override_explained(complaint: Complaint) -> dict[str, str]:
+    """PROCESS.md: staff may override the category's priority; the reason is recorded."""
+    category = complaint.category
+    if category is None or not complaint.priority:
+        return {}
+    if complaint.priority != category.default_priority and not complaint.priority_override_reason:
+        return {
+            "priority_override_reason": str(
+                _("Give a reason when the priority differs from the category's default.")
+            )
+        }
+    return {}
+
+
+def answer_is(answer: Answer) -> Guard:
+    def guard(complaint: Complaint) -> dict[str, str]:
+        if complaint.customer_answer != answer:
+            return {
+                "customer_answer": str(_("The customer's answer must be “%(answer)s”."))
+                % {"answer": answer.label}
+            }
+        return {}
+
+    guard.__name__ = f"answer_is({answer})"
+    return guard
+
+
+# --- Effects: what a transition changes besides the stage ----------------------
+# Each returns the names of the fields it changed, for update_fields.
+
+
+def priority_from_category(complaint: Complaint) -> Iterable[str]:
+    """Each criterion carries a default priority (PROCESS.md stage 3)."""
+    if not complaint.priority and complaint.category_id is not None:
+        complaint.priority = complaint.category.default_priority
+        return ("priority",)
+    return ()
+
+
+def stamp(name: str) -> Effect:
+    def effect(complaint: Complaint) -> Iterable[str]:
+        from django.utils import timezone
+
+        setattr(complaint, name, timezone.now())
+        return (name,)
+
+    return effect
+
+
+def count_reopening(complaint: Complaint) -> Iterable[str]:
+    complaint.reopen_count += 1
+    return ("reopen_count",)
+
+
+def await_new_answer(complaint: Complaint) -> Iterable[str]:
+    # A new decision needs a new answer: the previous one stays in the history.
+    complaint.customer_answer = ""
+    complaint.customer_answer_reason = ""
+    complaint.customer_answer_channel = ""
+    complaint.customer_answered_at = None
+    return (
+        "customer_answer",
+        "customer_answer_reason",
+        "customer_answer_channel",
+        "customer_answered_at",
+    )
+
+
+def stamp_answer(complaint: Complaint) -> Iterable[str]:
+    if complaint.customer_answer and complaint.customer_answered_at is None:
+        from django.utils import timezone
+
+        complaint.customer_answered_at = timezone.now()
+        return ("customer_answered_at",)
+    return ()
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: Stage
+    target: Stage
+    label: Any
+    permission: str
+    fields: tuple[str, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    defaults: tuple[Effect, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    kinds: frozenset[str] = field(default=ALL_KINDS)
+
+    @property
+    def action(self) -> str:
+        """The dotted code of the history row this transition writes."""
+        return f"complaints.complaint.{self.name}"
+
+    @property
+    def permission_codename(self) -> str:
+        return self.permission.split(".", 1)[1]
+
+    @property
+    def is_reopening(self) -> bool:
+        return STAGE_ORDER.index(self.target) < STAGE_ORDER.index(self.source)
+
+
+ANSWER_FIELDS = ("customer_answer", "customer_answer_channel", "customer_answer_reason")
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        name="acknowledged",
+        source=Stage.RECEIVED,
+        target=Stage.ACKNOWLEDGED,
+        label=_("Acknowledge receipt"),
+        permission="complaints.acknowledge_complaint",
+        effects=(stamp("acknowledged_at"),),
+    ),
+    Transition(
+        name="classified",
+        source=Stage.ACKNOWLEDGED,
+        target=Stage.CLASSIFIED,
+        label=_("Classify"),
+        permission="complaints.classify_complaint",
+        fields=("category", "priority", "priority_override_reason"),
+        defaults=(priority_from_category,),
+        guards=(required("category", "priority"), priority_override_explained),
+        effects=(stamp("classified_at"),),
+    ),
+    Transition(
+        name="tracking_started",
+        source=Stage.CLASSIFIED,
+        target=Stage.TRACKING,
+        label=_("Assign to the representative"),
+        permission="complaints.assign_complaint",
+        fields=("assignee",),
+        guards=(required("assignee"),),
+    ),
+    Transition(
+        name="analysis_started",
+        source=Stage.TRACKING,
+        target=Stage.IN_ANALYSIS,
+        label=_("Start analysis"),
+        permission="complaints.analyse_complaint",
+        guards=(required("assignee"),),
+    ),
+    Transition(
+        name="responded",
+        source=Stage.IN_ANALYSIS,
+        target=Stage.RESPONDED,
+        label=_("Record the response"),
+        permission="complaints.respond_complaint",
+        fields=("root_cause", "root_cause_analysis", "solution_proposal"),
+        guards=(required("solution_proposal", "root_cause", "root_cause_analysis"),),
+        kinds=NEEDS_RESOLUTION,
+    ),
+    Transition(
+        # Feedback (an opinion) is answered; it has no root cause to find.
+        name="responded",
+        source=Stage.IN_ANALYSIS,
+        target=Stage.RESPONDED,
+        label=_("Record the response"),
+        permission="complaints.respond_complaint",
+        fields=("root_cause", "root_cause_analysis", "solution_proposal"),
+        kinds=frozenset({Kind.FEEDBACK}),
+    ),
+    Transition(
+        name="decision_notified",
+        source=Stage.RESPONDED,
+        target=Stage.DECISION_NOTIFIED,
+        label=_("Notify the decision"),
+        permission="complaints.notify_decision_complaint",
+        fields=("decision",),
+        guards=(required("decision"),),
+        effects=(stamp("decision_notified_at"), await_new_answer),
+    ),
+    Transition(
+        name="closed",
+        source=Stage.DECISION_NOTIFIED,
+        target=Stage.CLOSED,
+        label=_("Close: the customer accepted"),
+        permission="complaints.close_complaint",
+        fields=ANSWER_FIELDS,
+        guards=(answer_is(Answer.ACCEPTED), required("customer_answer_channel")),
+        effects=(stamp_answer, stamp("closed_at")),
+        kinds=NEEDS_RESOLUTION,
+    ),
+    Transition(
+        # Feedback closes once it has been answered: no acceptance to wait for.
+        name="closed",
+        source=Stage.DECISION_NOTIFIED,
+        target=Stage.CLOSED,
+        label=_("Close"),
+        permission="complaints.close_complaint",
+        effects=(stamp("closed_at"),),
+        kinds=frozenset({Kind.FEEDBACK}),
+    ),
+    Transition(
+        # PROCESS.md stage 8: not satisfied, so re-evaluated and investigated again.
+        name="reopened",
+        source=Stage.DECISION_NOTIFIED,
+        target=Stage.IN_ANALYSIS,
+        label=_("Re-open: the customer rejected"),
+        permission="complaints.reopen_complaint",
+        fields=ANSWER_FIELDS,
+        guards=(
+            answer_is(Answer.REJECTED),
+            required("customer_answer_reason", "customer_answer_channel"),
+        ),
+        effects=(stamp_answer, count_reopening),
+    ),
+)
+
+_BY_KEY: dict[tuple[str, str, str], Transition] = {}
+for _t in TRANSITIONS:
+    for _kind in _t.kinds:
+        key = (str(_kind), str(_t.source), str(_t.target))
+        assert key not in _BY_KEY, f"two transitions for {key}"
+        _BY_KEY[key] = _t
+
+
+def transition_for(kind: str, source: str, target: str) -> Transition | None:
+    return _BY_KEY.get((str(kind), str(source), str(target)))
+
+
+def transitions_from(kind: str, source: str) -> list[Transition]:
+    return [t for t in TRANSITIONS if kind in t.kinds and t.source == source]
+
+
+def transition_by_name(kind: str, source: str, name: str) -> Transition | None:
+    for t in transitions_from(kind, source):
+        if t.name == name:
+            return t
+    return None
+
+
+# Custom permissions, one per transition (plus the ones that are not stage changes).
+PERMISSIONS: tuple[tuple[str, str], ...] = (
+    ("acknowledge_complaint", "Can acknowledge a complaint"),
+    ("classify_complaint", "Can classify a complaint"),
+    ("assign_complaint", "Can assign a complaint"),
+    ("analyse_complaint", "Can start the analysis of a complaint"),
+    ("respond_complaint", "Can record the response to a complaint"),
+    ("notify_decision_complaint", "Can notify the decision on a complaint"),
+    ("close_complaint", "Can close a complaint"),
+    ("reopen_complaint", "Can re-open a complaint"),
+    ("reprioritize_complaint", "Can change the priority of a classified complaint"),
+)
