@@ -72,12 +72,12 @@ class BilingualName(models.Model):
         abstract = True
         ordering = ["position", "code"]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "tr").startswith("en") else self.name_tr
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Category(BilingualName):

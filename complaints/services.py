@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -35,7 +35,7 @@ from .workflow import Transition, transition_for
 
 logger = logging.getLogger(__name__)
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = AbstractUser | AnonymousUser | None
 
 
 class ComplaintError(Exception):
@@ -58,7 +58,7 @@ def _check_permission(actor: Actor, permission: str) -> None:
     # actor None means the system itself (a task, a command): no user to check.
     if actor is None:
         return
-    if not actor.is_authenticated or not actor.has_perm(permission):  # type: ignore[union-attr]
+    if not actor.is_authenticated or not actor.has_perm(permission):
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
@@ -93,7 +93,9 @@ def event_record(
 # --- Receipt ---------------------------------------------------------------------
 
 
-def customer_get_or_create(*, name: str, email: str = "", phone: str = "", language: str) -> Customer:
+def customer_get_or_create(
+    *, name: str, email: str = "", phone: str = "", language: str
+) -> Customer:
     """The customer with this e-mail (or, without one, this phone), created if new."""
     customer = None
     if email:
@@ -103,9 +105,7 @@ def customer_get_or_create(*, name: str, email: str = "", phone: str = "", langu
         if customer is not None and email and customer.email:
             customer = None  # same phone, another person's address: keep them apart
     if customer is None:
-        customer = Customer.objects.create(
-            name=name, email=email, phone=phone, language=language
-        )
+        customer = Customer.objects.create(name=name, email=email, phone=phone, language=language)
         return customer
     changed = []
     if email and not customer.email:
@@ -139,7 +139,11 @@ def complaint_submit(
     Raises ValidationError with a message per field for bad input.
     """
     errors: dict[str, list[str]] = {}
-    name, subject, description = (name or "").strip(), (subject or "").strip(), (description or "").strip()
+    name, subject, description = (
+        (name or "").strip(),
+        (subject or "").strip(),
+        (description or "").strip(),
+    )
     if kind not in Kind.values:
         errors.setdefault("kind", []).append(_("Choose a valid kind."))
     if channel not in Channel.values:
@@ -164,9 +168,9 @@ def complaint_submit(
         phone = normalize_phone(phone)
     except ValidationError as exc:
         errors.setdefault("phone", []).extend(exc.messages)
-    if not email and not phone and channel not in CONTACT_CHANNELS and "email" not in errors:
-        if "phone" not in errors:
-            errors.setdefault("email", []).append(_("Give an e-mail address or a phone number."))
+    no_contact = not email and not phone and "email" not in errors and "phone" not in errors
+    if no_contact and channel not in CONTACT_CHANNELS:
+        errors.setdefault("email", []).append(_("Give an e-mail address or a phone number."))
     if errors:
         raise ValidationError(errors)
 
@@ -287,10 +291,14 @@ def complaint_transition(
     return locked
 
 
-def _apply_fields(complaint: Complaint, transition: Transition, fields: Mapping[str, Any]) -> set[str]:
+def _apply_fields(
+    complaint: Complaint, transition: Transition, fields: Mapping[str, Any]
+) -> set[str]:
     unknown = set(fields) - set(transition.fields)
     if unknown:
-        raise GuardFailed({name: _("This step does not take this field.") for name in sorted(unknown)})
+        raise GuardFailed(
+            {name: _("This step does not take this field.") for name in sorted(unknown)}
+        )
     for name, value in fields.items():
         setattr(complaint, name, "" if value is None and _is_text(name) else value)
     names = set(fields)

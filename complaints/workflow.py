@@ -106,7 +106,7 @@ def answer_is(answer: Answer) -> Guard:
 
 def priority_from_category(complaint: Complaint) -> Iterable[str]:
     """Each criterion carries a default priority (PROCESS.md stage 3)."""
-    if not complaint.priority and complaint.category_id is not None:
+    if not complaint.priority and complaint.category is not None:
         complaint.priority = complaint.category.default_priority
         return ("priority",)
     return ()

@@ -1,13 +1,27 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import include, path
+from django.views.decorators.cache import never_cache
 
 
+@never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("intake:submit")
+
+
 urlpatterns = [
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("submit/", include("intake.urls")),
+    path("track/", include("complaints.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+admin.site.site_header = "Şikâyet Yönetimi"
+admin.site.site_title = "Şikâyet Yönetimi"

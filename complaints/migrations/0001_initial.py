@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,209 +16,711 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='RootCause',
+            name="RootCause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('name_tr', models.CharField(max_length=200, verbose_name='name (Turkish)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("name_tr", models.CharField(max_length=200, verbose_name="name (Turkish)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name': 'root cause',
-                'verbose_name_plural': 'root causes',
-                'ordering': ['position', 'code'],
-                'abstract': False,
+                "verbose_name": "root cause",
+                "verbose_name_plural": "root causes",
+                "ordering": ["position", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('name_tr', models.CharField(max_length=200, verbose_name='name (Turkish)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('default_priority', models.CharField(choices=[('high', 'High'), ('normal', 'Normal'), ('low', 'Low')], max_length=10, verbose_name='default priority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("name_tr", models.CharField(max_length=200, verbose_name="name (Turkish)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "default_priority",
+                    models.CharField(
+                        choices=[("high", "High"), ("normal", "Normal"), ("low", "Low")],
+                        max_length=10,
+                        verbose_name="default priority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['position', 'code'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('default_priority__in', ['high', 'normal', 'low'])), name='category_default_priority_valid')],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["position", "code"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("default_priority__in", ["high", "normal", "low"])),
+                        name="category_default_priority_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('email', models.EmailField(blank=True, db_index=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='phone (E.164)')),
-                ('language', models.CharField(choices=[('tr', 'Türkçe'), ('en', 'English')], default='tr', max_length=5, verbose_name='language')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, db_index=True, max_length=254, verbose_name="e-mail"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=20, verbose_name="phone (E.164)"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("tr", "Türkçe"), ("en", "English")],
+                        default="tr",
+                        max_length=5,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'customer',
-                'verbose_name_plural': 'customers',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('email', ''), _negated=True), fields=('email',), name='customer_email_unique'), models.CheckConstraint(condition=models.Q(('email', django.db.models.functions.text.Lower('email'))), name='customer_email_lower'), models.CheckConstraint(condition=models.Q(('phone', ''), ('phone__startswith', '+'), _connector='OR'), name='customer_phone_e164'), models.CheckConstraint(condition=models.Q(('language__in', ['tr', 'en'])), name='customer_language_valid')],
+                "verbose_name": "customer",
+                "verbose_name_plural": "customers",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("email", ""), _negated=True),
+                        fields=("email",),
+                        name="customer_email_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("email", django.db.models.functions.text.Lower("email"))
+                        ),
+                        name="customer_email_lower",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("phone", ""), ("phone__startswith", "+"), _connector="OR"
+                        ),
+                        name="customer_phone_e164",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("language__in", ["tr", "en"])),
+                        name="customer_language_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Complaint',
+            name="Complaint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tracking_number', models.CharField(max_length=14, unique=True, verbose_name='tracking number')),
-                ('kind', models.CharField(choices=[('complaint', 'Complaint'), ('request', 'Request'), ('feedback', 'Feedback')], default='complaint', max_length=10, verbose_name='kind')),
-                ('channel', models.CharField(choices=[('web', 'Web form'), ('email', 'E-mail'), ('sms', 'SMS'), ('phone', 'Phone'), ('in_person', 'In person'), ('api', 'API')], max_length=10, verbose_name='channel')),
-                ('stage', models.CharField(choices=[('received', 'Received'), ('acknowledged', 'Acknowledged'), ('classified', 'Classified'), ('tracking', 'Under follow-up'), ('in_analysis', 'Analysis and evaluation'), ('responded', 'Responded'), ('decision_notified', 'Decision notified'), ('closed', 'Closed')], default='received', editable=False, max_length=20, verbose_name='stage')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='contact phone')),
-                ('language', models.CharField(choices=[('tr', 'Türkçe'), ('en', 'English')], default='tr', max_length=5, verbose_name='language')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('description', models.TextField(verbose_name='description')),
-                ('priority', models.CharField(blank=True, choices=[('high', 'High'), ('normal', 'Normal'), ('low', 'Low')], max_length=10, verbose_name='priority')),
-                ('priority_override_reason', models.TextField(blank=True, verbose_name='reason for overriding the priority')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received at')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
-                ('classified_at', models.DateTimeField(blank=True, null=True, verbose_name='classified at')),
-                ('decision_notified_at', models.DateTimeField(blank=True, null=True, verbose_name='decision notified at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('ack_due_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledgement due')),
-                ('ack_met_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledgement target met at')),
-                ('resolution_due_at', models.DateTimeField(blank=True, null=True, verbose_name='resolution due')),
-                ('resolution_met_at', models.DateTimeField(blank=True, null=True, verbose_name='resolution target met at')),
-                ('root_cause_analysis', models.TextField(blank=True, verbose_name='root-cause analysis')),
-                ('solution_proposal', models.TextField(blank=True, verbose_name='solution proposal')),
-                ('decision', models.TextField(blank=True, verbose_name='decision')),
-                ('customer_answer', models.CharField(blank=True, choices=[('accepted', 'Accepted'), ('rejected', 'Rejected')], max_length=10, verbose_name="customer's answer")),
-                ('customer_answer_reason', models.TextField(blank=True, verbose_name='reason given by the customer')),
-                ('customer_answer_channel', models.CharField(blank=True, choices=[('web', 'Web form'), ('email', 'E-mail'), ('sms', 'SMS'), ('phone', 'Phone'), ('in_person', 'In person'), ('api', 'API')], max_length=10, verbose_name='answer received by')),
-                ('customer_answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('reopen_count', models.PositiveSmallIntegerField(default=0, verbose_name='times re-opened')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_complaints', to=settings.AUTH_USER_MODEL, verbose_name='representative')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='complaints.category', verbose_name='category')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='complaints.customer', verbose_name='customer')),
-                ('root_cause', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='complaints', to='complaints.rootcause', verbose_name='root cause')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "tracking_number",
+                    models.CharField(max_length=14, unique=True, verbose_name="tracking number"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("complaint", "Complaint"),
+                            ("request", "Request"),
+                            ("feedback", "Feedback"),
+                        ],
+                        default="complaint",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web form"),
+                            ("email", "E-mail"),
+                            ("sms", "SMS"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                            ("api", "API"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("acknowledged", "Acknowledged"),
+                            ("classified", "Classified"),
+                            ("tracking", "Under follow-up"),
+                            ("in_analysis", "Analysis and evaluation"),
+                            ("responded", "Responded"),
+                            ("decision_notified", "Decision notified"),
+                            ("closed", "Closed"),
+                        ],
+                        default="received",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="contact phone"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("tr", "Türkçe"), ("en", "English")],
+                        default="tr",
+                        max_length=5,
+                        verbose_name="language",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "priority",
+                    models.CharField(
+                        blank=True,
+                        choices=[("high", "High"), ("normal", "Normal"), ("low", "Low")],
+                        max_length=10,
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "priority_override_reason",
+                    models.TextField(blank=True, verbose_name="reason for overriding the priority"),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="received at"
+                    ),
+                ),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acknowledged at"),
+                ),
+                (
+                    "classified_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="classified at"),
+                ),
+                (
+                    "decision_notified_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="decision notified at"
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "ack_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acknowledgement due"),
+                ),
+                (
+                    "ack_met_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="acknowledgement target met at"
+                    ),
+                ),
+                (
+                    "resolution_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="resolution due"),
+                ),
+                (
+                    "resolution_met_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="resolution target met at"
+                    ),
+                ),
+                (
+                    "root_cause_analysis",
+                    models.TextField(blank=True, verbose_name="root-cause analysis"),
+                ),
+                (
+                    "solution_proposal",
+                    models.TextField(blank=True, verbose_name="solution proposal"),
+                ),
+                ("decision", models.TextField(blank=True, verbose_name="decision")),
+                (
+                    "customer_answer",
+                    models.CharField(
+                        blank=True,
+                        choices=[("accepted", "Accepted"), ("rejected", "Rejected")],
+                        max_length=10,
+                        verbose_name="customer's answer",
+                    ),
+                ),
+                (
+                    "customer_answer_reason",
+                    models.TextField(blank=True, verbose_name="reason given by the customer"),
+                ),
+                (
+                    "customer_answer_channel",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("web", "Web form"),
+                            ("email", "E-mail"),
+                            ("sms", "SMS"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                            ("api", "API"),
+                        ],
+                        max_length=10,
+                        verbose_name="answer received by",
+                    ),
+                ),
+                (
+                    "customer_answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
+                ),
+                (
+                    "reopen_count",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="times re-opened"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_complaints",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="representative",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="complaints.category",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="complaints.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "root_cause",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="complaints",
+                        to="complaints.rootcause",
+                        verbose_name="root cause",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'complaint',
-                'verbose_name_plural': 'complaints',
-                'ordering': ['-received_at'],
-                'permissions': (('acknowledge_complaint', 'Can acknowledge a complaint'), ('classify_complaint', 'Can classify a complaint'), ('assign_complaint', 'Can assign a complaint'), ('analyse_complaint', 'Can start the analysis of a complaint'), ('respond_complaint', 'Can record the response to a complaint'), ('notify_decision_complaint', 'Can notify the decision on a complaint'), ('close_complaint', 'Can close a complaint'), ('reopen_complaint', 'Can re-open a complaint'), ('reprioritize_complaint', 'Can change the priority of a classified complaint')),
+                "verbose_name": "complaint",
+                "verbose_name_plural": "complaints",
+                "ordering": ["-received_at"],
+                "permissions": (
+                    ("acknowledge_complaint", "Can acknowledge a complaint"),
+                    ("classify_complaint", "Can classify a complaint"),
+                    ("assign_complaint", "Can assign a complaint"),
+                    ("analyse_complaint", "Can start the analysis of a complaint"),
+                    ("respond_complaint", "Can record the response to a complaint"),
+                    ("notify_decision_complaint", "Can notify the decision on a complaint"),
+                    ("close_complaint", "Can close a complaint"),
+                    ("reopen_complaint", "Can re-open a complaint"),
+                    ("reprioritize_complaint", "Can change the priority of a classified complaint"),
+                ),
             },
         ),
         migrations.CreateModel(
-            name='ComplaintEvent',
+            name="ComplaintEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(db_index=True, max_length=100, verbose_name='action')),
-                ('from_stage', models.CharField(blank=True, choices=[('received', 'Received'), ('acknowledged', 'Acknowledged'), ('classified', 'Classified'), ('tracking', 'Under follow-up'), ('in_analysis', 'Analysis and evaluation'), ('responded', 'Responded'), ('decision_notified', 'Decision notified'), ('closed', 'Closed')], max_length=20, verbose_name='from')),
-                ('to_stage', models.CharField(blank=True, choices=[('received', 'Received'), ('acknowledged', 'Acknowledged'), ('classified', 'Classified'), ('tracking', 'Under follow-up'), ('in_analysis', 'Analysis and evaluation'), ('responded', 'Responded'), ('decision_notified', 'Decision notified'), ('closed', 'Closed')], max_length=20, verbose_name='to')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='complaints.complaint', verbose_name='complaint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(db_index=True, max_length=100, verbose_name="action")),
+                (
+                    "from_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("received", "Received"),
+                            ("acknowledged", "Acknowledged"),
+                            ("classified", "Classified"),
+                            ("tracking", "Under follow-up"),
+                            ("in_analysis", "Analysis and evaluation"),
+                            ("responded", "Responded"),
+                            ("decision_notified", "Decision notified"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("received", "Received"),
+                            ("acknowledged", "Acknowledged"),
+                            ("classified", "Classified"),
+                            ("tracking", "Under follow-up"),
+                            ("in_analysis", "Analysis and evaluation"),
+                            ("responded", "Responded"),
+                            ("decision_notified", "Decision notified"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                        verbose_name="to",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="data")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="at"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="complaints.complaint",
+                        verbose_name="complaint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'history entry',
-                'verbose_name_plural': 'history',
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['complaint', 'created_at'], name='event_complaint')],
+                "verbose_name": "history entry",
+                "verbose_name_plural": "history",
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(fields=["complaint", "created_at"], name="event_complaint")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ComplaintMessage',
+            name="ComplaintMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author_kind', models.CharField(choices=[('customer', 'Customer'), ('staff', 'Staff')], max_length=10, verbose_name='from')),
-                ('internal', models.BooleanField(default=False, verbose_name='internal note')),
-                ('channel', models.CharField(choices=[('web', 'Web form'), ('email', 'E-mail'), ('sms', 'SMS'), ('phone', 'Phone'), ('in_person', 'In person'), ('api', 'API')], max_length=10, verbose_name='channel')),
-                ('body', models.TextField(verbose_name='message')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='staff member')),
-                ('complaint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='complaints.complaint', verbose_name='complaint')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "author_kind",
+                    models.CharField(
+                        choices=[("customer", "Customer"), ("staff", "Staff")],
+                        max_length=10,
+                        verbose_name="from",
+                    ),
+                ),
+                ("internal", models.BooleanField(default=False, verbose_name="internal note")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web form"),
+                            ("email", "E-mail"),
+                            ("sms", "SMS"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                            ("api", "API"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("body", models.TextField(verbose_name="message")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="staff member",
+                    ),
+                ),
+                (
+                    "complaint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="complaints.complaint",
+                        verbose_name="complaint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'message',
-                'verbose_name_plural': 'messages',
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['complaint', 'created_at'], name='message_complaint')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('author_kind__in', ['customer', 'staff'])), name='complaintmessage_author_kind_valid'), models.CheckConstraint(condition=models.Q(('channel__in', ['web', 'email', 'sms', 'phone', 'in_person', 'api'])), name='complaintmessage_channel_valid'), models.CheckConstraint(condition=models.Q(('internal', False), ('author_kind', 'staff'), _connector='OR'), name='message_internal_is_staff')],
+                "verbose_name": "message",
+                "verbose_name_plural": "messages",
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(fields=["complaint", "created_at"], name="message_complaint")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("author_kind__in", ["customer", "staff"])),
+                        name="complaintmessage_author_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("channel__in", ["web", "email", "sms", "phone", "in_person", "api"])
+                        ),
+                        name="complaintmessage_channel_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("internal", False), ("author_kind", "staff"), _connector="OR"
+                        ),
+                        name="message_internal_is_staff",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['stage', '-received_at'], name='complaint_stage_received'),
+            model_name="complaint",
+            index=models.Index(fields=["stage", "-received_at"], name="complaint_stage_received"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['priority'], name='complaint_priority'),
+            model_name="complaint",
+            index=models.Index(fields=["priority"], name="complaint_priority"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['kind'], name='complaint_kind'),
+            model_name="complaint",
+            index=models.Index(fields=["kind"], name="complaint_kind"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['channel'], name='complaint_channel'),
+            model_name="complaint",
+            index=models.Index(fields=["channel"], name="complaint_channel"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(fields=['-received_at'], name='complaint_received'),
+            model_name="complaint",
+            index=models.Index(fields=["-received_at"], name="complaint_received"),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(condition=models.Q(('stage__in', ('received', 'acknowledged', 'classified', 'tracking', 'in_analysis', 'responded', 'decision_notified')), ('resolution_met_at__isnull', True)), fields=['resolution_due_at'], name='complaint_open_resolution_due'),
+            model_name="complaint",
+            index=models.Index(
+                condition=models.Q(
+                    (
+                        "stage__in",
+                        (
+                            "received",
+                            "acknowledged",
+                            "classified",
+                            "tracking",
+                            "in_analysis",
+                            "responded",
+                            "decision_notified",
+                        ),
+                    ),
+                    ("resolution_met_at__isnull", True),
+                ),
+                fields=["resolution_due_at"],
+                name="complaint_open_resolution_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='complaint',
-            index=models.Index(condition=models.Q(('ack_met_at__isnull', True), ('stage__in', ('received', 'acknowledged', 'classified', 'tracking', 'in_analysis', 'responded', 'decision_notified'))), fields=['ack_due_at'], name='complaint_open_ack_due'),
+            model_name="complaint",
+            index=models.Index(
+                condition=models.Q(
+                    ("ack_met_at__isnull", True),
+                    (
+                        "stage__in",
+                        (
+                            "received",
+                            "acknowledged",
+                            "classified",
+                            "tracking",
+                            "in_analysis",
+                            "responded",
+                            "decision_notified",
+                        ),
+                    ),
+                ),
+                fields=["ack_due_at"],
+                name="complaint_open_ack_due",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['complaint', 'request', 'feedback'])), name='complaint_kind_valid'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["complaint", "request", "feedback"])),
+                name="complaint_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ['web', 'email', 'sms', 'phone', 'in_person', 'api'])), name='complaint_channel_valid'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("channel__in", ["web", "email", "sms", "phone", "in_person", "api"])
+                ),
+                name="complaint_channel_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('stage__in', ['received', 'acknowledged', 'classified', 'tracking', 'in_analysis', 'responded', 'decision_notified', 'closed'])), name='complaint_stage_valid'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "stage__in",
+                        [
+                            "received",
+                            "acknowledged",
+                            "classified",
+                            "tracking",
+                            "in_analysis",
+                            "responded",
+                            "decision_notified",
+                            "closed",
+                        ],
+                    )
+                ),
+                name="complaint_stage_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('language__in', ['tr', 'en'])), name='complaint_language_valid'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("language__in", ["tr", "en"])), name="complaint_language_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('priority__in', ['high', 'normal', 'low', ''])), name='complaint_priority_valid'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("priority__in", ["high", "normal", "low", ""])),
+                name="complaint_priority_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('customer_answer__in', ['accepted', 'rejected', ''])), name='complaint_customer_answer_valid'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("customer_answer__in", ["accepted", "rejected", ""])),
+                name="complaint_customer_answer_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('customer_answer_channel__in', ['web', 'email', 'sms', 'phone', 'in_person', 'api', ''])), name='complaint_customer_answer_channel_valid'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "customer_answer_channel__in",
+                        ["web", "email", "sms", "phone", "in_person", "api", ""],
+                    )
+                ),
+                name="complaint_customer_answer_channel_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('channel__in', ('phone', 'in_person')), models.Q(('contact_email', ''), _negated=True), models.Q(('contact_phone', ''), _negated=True), _connector='OR'), name='complaint_contact_required', violation_error_message='Give an e-mail address or a phone number.'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("channel__in", ("phone", "in_person")),
+                    models.Q(("contact_email", ""), _negated=True),
+                    models.Q(("contact_phone", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="complaint_contact_required",
+                violation_error_message="Give an e-mail address or a phone number.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(('stage__in', ['received', 'acknowledged']), models.Q(('category__isnull', False), models.Q(('priority', ''), _negated=True)), _connector='OR'), name='complaint_classified_has_priority'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("stage__in", ["received", "acknowledged"]),
+                    models.Q(
+                        ("category__isnull", False), models.Q(("priority", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="complaint_classified_has_priority",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='complaint',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('stage', 'closed'), _negated=True), ('closed_at__isnull', False), _connector='OR'), name='complaint_closed_has_closed_at'),
+            model_name="complaint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("stage", "closed"), _negated=True),
+                    ("closed_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="complaint_closed_has_closed_at",
+            ),
         ),
     ]

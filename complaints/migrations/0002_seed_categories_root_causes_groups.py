@@ -6,17 +6,67 @@ from django.db import migrations
 CATEGORIES = [
     # code, Turkish, English, default priority
     ("unlawful-practice", "Yasalara aykırı uygulamalar", "Practices contrary to the law", "high"),
-    ("operations-stopped", "Müşterinin faaliyetlerinin durması", "Problems that stop the customer's operations", "high"),
-    ("reputation-damage", "Kurumsal itibarı zedeleyecek durumlar", "Situations that damage corporate reputation", "high"),
-    ("operations-disrupted", "Müşterinin faaliyetlerinin aksaması", "Problems that disrupt the customer's operations", "normal"),
+    (
+        "operations-stopped",
+        "Müşterinin faaliyetlerinin durması",
+        "Problems that stop the customer's operations",
+        "high",
+    ),
+    (
+        "reputation-damage",
+        "Kurumsal itibarı zedeleyecek durumlar",
+        "Situations that damage corporate reputation",
+        "high",
+    ),
+    (
+        "operations-disrupted",
+        "Müşterinin faaliyetlerinin aksaması",
+        "Problems that disrupt the customer's operations",
+        "normal",
+    ),
     ("financial", "Finansal konular", "Financial matters", "normal"),
-    ("contract-breach", "Sözleşmeye aykırı durumlar", "Situations contrary to the contract", "normal"),
-    ("communication", "İletişim veya bilgi akışı sorunları", "Communication or information-flow problems", "normal"),
-    ("staff-behaviour", "Çalışan davranışlarından kaynaklanan sorunlar", "Problems caused by the behaviour of company staff", "normal"),
-    ("customer-regulation-breach", "Yasal mevzuata aykırı durumlar", "Situations contrary to legal regulations", "low"),
-    ("outside-scope", "Faaliyet alanı dışında kalan konular", "Subjects outside the company's field of activity", "low"),
-    ("request-against-contract", "Sözleşme hükümlerine aykırı istekler", "Requests contrary to the contract between the parties", "low"),
-    ("company-not-at-fault", "Şirketin kusuru olmayan durumlar", "Situations where the company is not at fault", "low"),
+    (
+        "contract-breach",
+        "Sözleşmeye aykırı durumlar",
+        "Situations contrary to the contract",
+        "normal",
+    ),
+    (
+        "communication",
+        "İletişim veya bilgi akışı sorunları",
+        "Communication or information-flow problems",
+        "normal",
+    ),
+    (
+        "staff-behaviour",
+        "Çalışan davranışlarından kaynaklanan sorunlar",
+        "Problems caused by the behaviour of company staff",
+        "normal",
+    ),
+    (
+        "customer-regulation-breach",
+        "Yasal mevzuata aykırı durumlar",
+        "Situations contrary to legal regulations",
+        "low",
+    ),
+    (
+        "outside-scope",
+        "Faaliyet alanı dışında kalan konular",
+        "Subjects outside the company's field of activity",
+        "low",
+    ),
+    (
+        "request-against-contract",
+        "Sözleşme hükümlerine aykırı istekler",
+        "Requests contrary to the contract between the parties",
+        "low",
+    ),
+    (
+        "company-not-at-fault",
+        "Şirketin kusuru olmayan durumlar",
+        "Situations where the company is not at fault",
+        "low",
+    ),
 ]
 
 ROOT_CAUSES = [
@@ -89,7 +139,12 @@ def seed(apps, schema_editor):
     for position, (code, tr, en, priority) in enumerate(CATEGORIES):
         Category.objects.update_or_create(
             code=code,
-            defaults={"name_tr": tr, "name_en": en, "default_priority": priority, "position": position},
+            defaults={
+                "name_tr": tr,
+                "name_en": en,
+                "default_priority": priority,
+                "position": position,
+            },
         )
     for position, (code, tr, en) in enumerate(ROOT_CAUSES):
         RootCause.objects.update_or_create(

@@ -1,0 +1,534 @@
+"""Staff triage. Every change goes through complaints.services: the change page
+offers the transitions allowed from the current stage as forms, and nothing
+here writes a field of a complaint directly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .contacts import normalize_phone
+from .forms import (
+    AssignForm,
+    MessageForm,
+    RegisterForm,
+    ReprioritizeForm,
+    transition_form_class,
+)
+from .models import (
+    Category,
+    Complaint,
+    ComplaintEvent,
+    ComplaintMessage,
+    Customer,
+    Priority,
+    RootCause,
+    Stage,
+)
+from .workflow import OPEN_STAGES, transition_by_name, transitions_from
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("ack", _("Acknowledgement overdue")),
+            ("resolution", _("Resolution overdue")),
+            ("any", _("Any target overdue")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        now = timezone.now()
+        ack = Q(ack_met_at__isnull=True, ack_due_at__lt=now)
+        resolution = Q(resolution_met_at__isnull=True, resolution_due_at__lt=now)
+        condition = {"ack": ack, "resolution": resolution, "any": ack | resolution}.get(
+            self.value() or ""
+        )
+        if condition is None:
+            return queryset
+        return queryset.filter(condition, stage__in=OPEN_STAGES)
+
+
+class ComplaintActionForm(ActionForm):
+    category = forms.ModelChoiceField(
+        label=_("category (for “classify”)"),
+        queryset=Category.objects.filter(active=True),
+        required=False,
+    )
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = [
+        "tracking_number",
+        "subject",
+        "customer_name",
+        "kind",
+        "channel",
+        "stage",
+        "priority",
+        "category",
+        "assignee",
+        "received_at",
+        "due",
+    ]
+    list_display_links = ["tracking_number", "subject"]
+    list_select_related = ["customer", "category", "assignee"]
+    list_filter = [
+        "stage",
+        "priority",
+        "kind",
+        "channel",
+        "category",
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+        OverdueFilter,
+    ]
+    search_fields = [
+        "=tracking_number",
+        "subject",
+        "customer__name",
+        "customer__email",
+        "customer__phone",
+        "contact_email",
+        "contact_phone",
+    ]
+    date_hierarchy = "received_at"
+    list_per_page = 50
+    show_full_result_count = False
+    actions = ["acknowledge", "assign_to_me", "classify"]
+    action_form = ComplaintActionForm
+    change_form_template = "admin/complaints/complaint/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["tracking_number", "stage", "kind", "channel", "language"]}),
+        (
+            _("Customer"),
+            {"fields": ["customer", "contact_email", "contact_phone"]},
+        ),
+        (_("Application"), {"fields": ["subject", "description"]}),
+        (
+            _("Classification and follow-up"),
+            {"fields": ["category", "priority", "priority_override_reason", "assignee"]},
+        ),
+        (
+            _("Analysis, response and decision"),
+            {
+                "fields": [
+                    "root_cause",
+                    "root_cause_analysis",
+                    "solution_proposal",
+                    "decision",
+                    "customer_answer",
+                    "customer_answer_channel",
+                    "customer_answer_reason",
+                    "customer_answered_at",
+                    "reopen_count",
+                ]
+            },
+        ),
+        (
+            _("Dates and targets"),
+            {
+                "fields": [
+                    "received_at",
+                    "acknowledged_at",
+                    "classified_at",
+                    "decision_notified_at",
+                    "closed_at",
+                    "ack_due_at",
+                    "ack_met_at",
+                    "resolution_due_at",
+                    "resolution_met_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Complaint | None = None) -> list[str]:
+        return [f.name for f in Complaint._meta.concrete_fields if f.name not in {"id"}]
+
+    @admin.display(description=_("customer"), ordering="customer__name")
+    def customer_name(self, obj: Complaint) -> str:
+        return obj.customer.name
+
+    @admin.display(description=_("due"), ordering="resolution_due_at")
+    def due(self, obj: Complaint) -> str:
+        due_at = obj.resolution_due_at if obj.acknowledged_at else obj.ack_due_at
+        due_at = due_at or obj.ack_due_at
+        if due_at is None:
+            return "—"
+        text = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
+        if obj.is_open and due_at < timezone.now():
+            return format_html('<strong style="color:#b00020">{}</strong>', text)
+        return text
+
+    # --- Adding: phone and in-person complaints, through the service -------------
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = RegisterForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                complaint = services.complaint_submit(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(
+                    request,
+                    format_html(
+                        gettext("Recorded. Tell the customer the tracking number: <strong>{}</strong>"),
+                        complaint.tracking_number,
+                    ),
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:complaints_complaint_change", args=[complaint.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Register a complaint"),
+            "form": form,
+            "has_view_permission": True,
+            **(extra_context or {}),
+        }
+        return render(request, "admin/complaints/complaint/register.html", context)
+
+    # --- The change page: transitions, assignment, messages, history ------------
+
+    def get_urls(self) -> list:
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/transition/<str:name>/",
+                wrap(self.transition_view),
+                name="complaints_complaint_transition",
+            ),
+            path("<int:pk>/assign/", wrap(self.assign_view), name="complaints_complaint_assign"),
+            path(
+                "<int:pk>/reprioritize/",
+                wrap(self.reprioritize_view),
+                name="complaints_complaint_reprioritize",
+            ),
+            path("<int:pk>/message/", wrap(self.message_view), name="complaints_complaint_message"),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        complaint = self.get_object(request, object_id)
+        extra: dict[str, Any] = dict(extra_context or {})
+        if complaint is not None:
+            extra.update(self._workbench_context(request, complaint))
+        extra.update(
+            show_save=False,
+            show_save_and_continue=False,
+            show_save_and_add_another=False,
+            show_delete=False,
+        )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def _workbench_context(self, request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+        user = request.user
+        transitions = [
+            {"transition": t, "form": transition_form_class(t)(prefix=t.name, transition=t)}
+            for t in transitions_from(complaint.kind, complaint.stage)
+            if user.has_perm(t.permission)
+        ]
+        return {
+            "complaint": complaint,
+            "transitions": transitions,
+            "assign_form": AssignForm(initial={"assignee": complaint.assignee_id})
+            if complaint.is_open and user.has_perm("complaints.assign_complaint")
+            else None,
+            "reprioritize_form": ReprioritizeForm(initial={"priority": complaint.priority})
+            if complaint.is_open
+            and complaint.priority
+            and user.has_perm("complaints.reprioritize_complaint")
+            else None,
+            "message_form": MessageForm()
+            if user.has_perm("complaints.add_complaintmessage")
+            else None,
+            "events": complaint.events.select_related("actor").order_by("created_at", "id"),
+            "complaint_messages": complaint.messages.select_related("author").order_by(
+                "created_at", "id"
+            ),
+        }
+
+    def _get_for_action(self, request: HttpRequest, pk: int) -> Complaint:
+        complaint = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, complaint):
+            raise PermissionDenied
+        return complaint
+
+    def _back(self, complaint: Complaint) -> HttpResponseRedirect:
+        return HttpResponseRedirect(
+            reverse("admin:complaints_complaint_change", args=[complaint.pk])
+        )
+
+    def transition_view(self, request: HttpRequest, pk: int, name: str) -> HttpResponse:
+        complaint = self._get_for_action(request, pk)
+        transition = transition_by_name(complaint.kind, complaint.stage, name)
+        if transition is None:
+            messages.error(
+                request,
+                gettext("This step is not possible from the stage “%(stage)s”.")
+                % {"stage": Stage(complaint.stage).label},
+            )
+            return self._back(complaint)
+        if not request.user.has_perm(transition.permission):
+            raise PermissionDenied
+        form = transition_form_class(transition)(
+            request.POST or None, prefix=transition.name, transition=transition
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.complaint_transition(
+                    complaint=complaint,
+                    to=transition.target,
+                    actor=request.user,
+                    note=form.cleaned_data.get("note", ""),
+                    fields=form.transition_fields(),
+                )
+            except services.GuardFailed as exc:
+                for field, errors in exc.errors.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            except services.TransitionNotAllowed as exc:
+                messages.error(request, str(exc))
+                return self._back(complaint)
+            else:
+                messages.success(
+                    request,
+                    gettext("Done: %(step)s. The complaint is now “%(stage)s”.")
+                    % {"step": transition.label, "stage": transition.target.label},
+                )
+                return self._back(complaint)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{complaint.tracking_number}: {transition.label}",
+            "complaint": complaint,
+            "transition": transition,
+            "form": form,
+            "has_view_permission": True,
+        }
+        return render(request, "admin/complaints/complaint/transition.html", context)
+
+    def assign_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._simple_post(
+            request,
+            pk,
+            AssignForm,
+            lambda c, d: services.complaint_assign(
+                complaint=c, assignee=d["assignee"], actor=request.user
+            ),
+            gettext("Assigned."),
+        )
+
+    def reprioritize_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._simple_post(
+            request,
+            pk,
+            ReprioritizeForm,
+            lambda c, d: services.complaint_reprioritize(
+                complaint=c, priority=d["priority"], reason=d["reason"], actor=request.user
+            ),
+            gettext("Priority changed."),
+        )
+
+    def message_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._simple_post(
+            request,
+            pk,
+            MessageForm,
+            lambda c, d: services.complaint_message_add(
+                complaint=c,
+                body=d["body"],
+                internal=d["internal"],
+                author_kind=ComplaintMessage.Author.STAFF,
+                channel=c.channel,
+                actor=request.user,
+            ),
+            gettext("Message added."),
+        )
+
+    def _simple_post(self, request, pk, form_class, action, success: str) -> HttpResponse:
+        if request.method != "POST":
+            return require_POST(lambda r: HttpResponse())(request)
+        complaint = self._get_for_action(request, pk)
+        form = form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, "; ".join(" ".join(e) for e in form.errors.values()))
+            return self._back(complaint)
+        try:
+            action(complaint, form.cleaned_data)
+        except services.ComplaintError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, success)
+        return self._back(complaint)
+
+    # --- Search: a phone number typed the national way still matches --------------
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            phone = normalize_phone(search_term) if search_term else ""
+        except ValidationError:
+            phone = ""
+        if phone:
+            results |= queryset.filter(Q(customer__phone=phone) | Q(contact_phone=phone))
+        return results, may_have_duplicates
+
+    # --- Bulk actions ------------------------------------------------------------
+
+    def _bulk(self, request: HttpRequest, queryset: QuerySet, do, verb: str) -> None:
+        done, refused = 0, []
+        for complaint in queryset:
+            try:
+                do(complaint)
+            except (services.ComplaintError, PermissionDenied) as exc:
+                refused.append(f"{complaint.tracking_number}: {exc}")
+            else:
+                done += 1
+        if done:
+            messages.success(
+                request, gettext("%(verb)s: %(count)d.") % {"verb": verb, "count": done}
+            )
+        for line in refused:
+            messages.warning(request, line)
+
+    @admin.action(description=_("Acknowledge (customer informed)"), permissions=["acknowledge"])
+    def acknowledge(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._bulk(
+            request,
+            queryset,
+            lambda c: services.complaint_transition(
+                complaint=c, to=Stage.ACKNOWLEDGED, actor=request.user
+            ),
+            gettext("Acknowledged"),
+        )
+
+    def has_acknowledge_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("complaints.acknowledge_complaint")
+
+    @admin.action(description=_("Assign to me"), permissions=["assign"])
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
+        def assign(complaint: Complaint) -> None:
+            # A classified complaint handed to someone starts its follow-up (stage 4).
+            if complaint.stage == Stage.CLASSIFIED:
+                services.complaint_transition(
+                    complaint=complaint,
+                    to=Stage.TRACKING,
+                    actor=request.user,
+                    fields={"assignee": request.user},
+                )
+            else:
+                services.complaint_assign(
+                    complaint=complaint, assignee=request.user, actor=request.user
+                )
+
+        self._bulk(request, queryset, assign, gettext("Assigned to you"))
+
+    def has_assign_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("complaints.assign_complaint")
+
+    @admin.action(description=_("Classify with the chosen category"), permissions=["classify"])
+    def classify(self, request: HttpRequest, queryset: QuerySet) -> None:
+        category_id = request.POST.get("category") or ""
+        category = Category.objects.filter(pk=category_id).first() if category_id.isdigit() else None
+        if category is None:
+            messages.error(request, gettext("Choose a category first."))
+            return
+        self._bulk(
+            request,
+            queryset,
+            lambda c: services.complaint_transition(
+                complaint=c, to=Stage.CLASSIFIED, actor=request.user, fields={"category": category}
+            ),
+            gettext("Classified"),
+        )
+
+    def has_classify_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("complaints.classify_complaint")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # ISO 10002 wants the record kept: complaints are closed, never deleted.
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "phone", "language", "created_at"]
+    search_fields = ["name", "email", "phone"]
+    list_filter = ["language"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TaxonomyAdmin(admin.ModelAdmin):
+    list_display = ["name_tr", "name_en", "code", "active", "position"]
+    list_editable = ["active", "position"]
+    list_filter = ["active"]
+    search_fields = ["name_tr", "name_en", "code"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # complaints refer to them: deactivate instead
+
+
+@admin.register(Category)
+class CategoryAdmin(TaxonomyAdmin):
+    list_display = ["name_tr", "name_en", "code", "default_priority", "active", "position"]
+    list_editable = ["default_priority", "active", "position"]
+    list_filter = ["default_priority", "active"]
+
+
+@admin.register(RootCause)
+class RootCauseAdmin(TaxonomyAdmin):
+    pass
+
+
+@admin.register(ComplaintEvent)
+class ComplaintEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only."""
+
+    list_display = ["created_at", "complaint", "action", "from_stage", "to_stage", "actor"]
+    list_select_related = ["complaint", "actor"]
+    list_filter = ["action", "to_stage"]
+    search_fields = ["=complaint__tracking_number", "action"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+__all__ = ["ComplaintAdmin", "Priority"]

@@ -1,0 +1,111 @@
+"""Staff forms: registering a phone or in-person complaint, and one form per
+transition, built from the fields the transition declares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.forms.models import modelform_factory
+from django.utils.translation import gettext_lazy as _
+
+from .models import Answer, Category, Channel, Complaint, Kind, Language, Priority, RootCause
+from .workflow import Transition
+
+# The answer a close / re-open records is implied by the button pressed.
+IMPLIED_FIELDS: dict[str, dict[str, Any]] = {
+    "closed": {"customer_answer": Answer.ACCEPTED},
+    "reopened": {"customer_answer": Answer.REJECTED},
+}
+
+
+def staff_users():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(groups__name__in=["Agent", "Representative"]) | Q(is_superuser=True))
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+class RegisterForm(forms.Form):
+    """A complaint taken on the phone or at the desk (or typed in from a letter)."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[(c.value, c.label) for c in Channel if c != Channel.API],
+        initial=Channel.PHONE,
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.COMPLAINT)
+    name = forms.CharField(label=_("Customer's name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    language = forms.ChoiceField(
+        label=_("Customer's language"), choices=Language.choices, initial=Language.TURKISH
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea)
+
+
+class TransitionForm(forms.ModelForm):
+    note = forms.CharField(
+        label=_("Note for the history"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, transition: Transition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        if "assignee" in self.fields:
+            self.fields["assignee"].queryset = staff_users()  # type: ignore[attr-defined]
+        if "category" in self.fields:
+            self.fields["category"].queryset = Category.objects.filter(active=True)  # type: ignore[attr-defined]
+        if "root_cause" in self.fields:
+            self.fields["root_cause"].queryset = RootCause.objects.filter(active=True)  # type: ignore[attr-defined]
+        if "customer_answer_channel" in self.fields:
+            self.fields["customer_answer_channel"].choices = [("", "---------"), *Channel.choices]  # type: ignore[attr-defined]
+        if "priority" in self.fields:
+            self.fields["priority"].help_text = _("Leave empty to use the category's default.")
+
+    def _post_clean(self) -> None:
+        # The service validates against the locked row; don't touch the instance here.
+        pass
+
+    def transition_fields(self) -> dict[str, Any]:
+        values = {
+            name: self.cleaned_data.get(name)
+            for name in self.transition.fields
+            if name in self.fields
+        }
+        values.update(IMPLIED_FIELDS.get(self.transition.name, {}))
+        return values
+
+
+def transition_form_class(transition: Transition) -> type[TransitionForm]:
+    implied = IMPLIED_FIELDS.get(transition.name, {})
+    fields = [name for name in transition.fields if name not in implied]
+    return modelform_factory(Complaint, form=TransitionForm, fields=fields)  # type: ignore[return-value]
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Representative"), queryset=get_user_model().objects.none()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff_users()  # type: ignore[attr-defined]
+
+
+class ReprioritizeForm(forms.Form):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
+    internal = forms.BooleanField(
+        label=_("Internal note (staff only)"), required=False, initial=True
+    )

@@ -1,0 +1,44 @@
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Kind
+
+
+class SubmitForm(forms.Form):
+    """The public web form. Field rules beyond shape live in the intake service."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("Give an e-mail address or a phone number so we can reach you."),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text=_("For example 0532 123 45 67."),
+    )
+    kind = forms.ChoiceField(
+        label=_("What would you like to send?"),
+        choices=Kind.choices,
+        initial=Kind.COMPLAINT,
+        widget=forms.RadioSelect,
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
+    )
+    # A fresh id per rendered form: a double submit returns the first complaint.
+    submission_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}_helptext"

@@ -1,0 +1,49 @@
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from complaints.models import Channel
+from complaints.selectors import complaint_get_by_tracking_number
+
+from .forms import SubmitForm
+from .services import intake_submit
+
+_SESSION_KEY = "intake:last_tracking_number"
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest) -> HttpResponse:
+    form = SubmitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = intake_submit(
+                channel=Channel.WEB,
+                kind=data["kind"],
+                subject=data["subject"],
+                description=data["description"],
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                language=(get_language() or "tr")[:2],
+                idempotency_key=str(data["submission_id"]),
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            request.session[_SESSION_KEY] = result.complaint.tracking_number
+            return redirect("intake:submitted")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "intake/submit.html", {"form": form}, status=status)
+
+
+def submitted(request: HttpRequest) -> HttpResponse:
+    number = request.session.get(_SESSION_KEY)
+    complaint = complaint_get_by_tracking_number(number) if number else None
+    if complaint is None:
+        return redirect("intake:submit")
+    return render(request, "intake/submitted.html", {"complaint": complaint})
