@@ -196,7 +196,9 @@ class ComplaintAdmin(admin.ModelAdmin):
                 messages.success(
                     request,
                     format_html(
-                        gettext("Recorded. Tell the customer the tracking number: <strong>{}</strong>"),
+                        gettext(
+                            "Recorded. Tell the customer the tracking number: <strong>{}</strong>"
+                        ),
                         complaint.tracking_number,
                     ),
                 )
@@ -457,7 +459,9 @@ class ComplaintAdmin(admin.ModelAdmin):
     @admin.action(description=_("Classify with the chosen category"), permissions=["classify"])
     def classify(self, request: HttpRequest, queryset: QuerySet) -> None:
         category_id = request.POST.get("category") or ""
-        category = Category.objects.filter(pk=category_id).first() if category_id.isdigit() else None
+        category = (
+            Category.objects.filter(pk=category_id).first() if category_id.isdigit() else None
+        )
         if category is None:
             messages.error(request, gettext("Choose a category first."))
             return
