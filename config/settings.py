@@ -100,7 +100,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # committed and the re-queue sweep will send it later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Europe/Istanbul")
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Periodic jobs; each is safe to run twice and when two run at once.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "sla-sweep": {
+        "task": "sla.tasks.sla_sweep",
+        "schedule": env.float("SLA_SWEEP_INTERVAL_SECONDS", default=60.0),
+    },
+    "notifications-requeue": {
+        "task": "notifications.tasks.notifications_requeue_pending",
+        "schedule": env.float("NOTIFICATIONS_REQUEUE_INTERVAL_SECONDS", default=60.0),
+    },
+}
 
 if REDIS_URL:
     CACHES = {
@@ -163,6 +173,13 @@ TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
 # Where a phone number is given without a country code, it is read as Turkish.
 PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="TR")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Business calendar (PROCESS.md "Business-day rules"); see docs/calendar.md.
+SLA_TIME_ZONE = env.str("SLA_TIME_ZONE", default="Europe/Istanbul")
+SLA_OPENING_TIME = env.str("SLA_OPENING_TIME", default="09:00")
+SLA_CLOSING_TIME = env.str("SLA_CLOSING_TIME", default="18:00")
+SLA_HALF_DAY_CLOSING_TIME = env.str("SLA_HALF_DAY_CLOSING_TIME", default="13:00")
+SLA_CALENDAR_COUNTRY = env.str("SLA_CALENDAR_COUNTRY", default="TR")
 
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {

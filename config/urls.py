@@ -19,6 +19,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("submit/", include("intake.urls")),
     path("track/", include("complaints.urls")),
+    path("dashboard/", include("sla.urls")),
+    path("notices/", include("notifications.urls")),
+    path("webhooks/", include("intake.webhook_urls")),
+    path("anymail/", include("anymail.urls")),
+    path("api/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
