@@ -184,7 +184,7 @@ class ComplaintAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = RegisterForm(request.POST or None)
+        form = RegisterForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 complaint = services.complaint_submit(actor=request.user, **form.cleaned_data)
@@ -301,7 +301,9 @@ class ComplaintAdmin(admin.ModelAdmin):
         if not request.user.has_perm(transition.permission):
             raise PermissionDenied
         form = transition_form_class(transition)(
-            request.POST or None, prefix=transition.name, transition=transition
+            request.POST if request.method == "POST" else None,
+            prefix=transition.name,
+            transition=transition,
         )
         if request.method == "POST" and form.is_valid():
             try:
