@@ -1,5 +1,7 @@
 """factory_boy factories shared by the whole suite."""
 
+from typing import Any
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -20,11 +22,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pass-for-tests-1")
 
     @factory.post_generation
-    def groups(self, create, extracted, **kwargs):
+    def groups(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # the user
         for name in extracted or ():
-            self.groups.add(Group.objects.get(name=name))
+            obj.groups.add(Group.objects.get(name=name))
         if create:
-            self.save()
+            obj.save()
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):
@@ -43,9 +45,9 @@ def root_cause(code: str = "process") -> RootCause:
     return RootCause.objects.get(code=code)
 
 
-def make_complaint(**overrides) -> Complaint:
+def make_complaint(**overrides: Any) -> Complaint:
     """A complaint recorded through the intake path (so it has its history)."""
-    fields = {
+    fields: dict[str, Any] = {
         "kind": Kind.COMPLAINT,
         "channel": Channel.WEB,
         "subject": "İnternet bağlantım kesiliyor",

@@ -151,7 +151,7 @@ def test_a_phone_complaint_registered_by_staff_is_acknowledged_at_once_with_its_
     assert complaint.stage == Stage.ACKNOWLEDGED
     assert complaint.channel == "phone"
     assert complaint.tracking_number in response.content.decode()
-    assert complaint.events.first().actor == agent
+    assert [e.actor for e in complaint.events.all()] == [agent, agent]
 
 
 def test_registering_an_email_complaint_without_contact_is_refused(client, agent):
