@@ -407,7 +407,7 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     # --- Bulk actions ------------------------------------------------------------
 
-    def _bulk(self, request: HttpRequest, queryset: QuerySet, do, verb: str) -> None:
+    def _bulk(self, request: HttpRequest, queryset: QuerySet, do, done_message: str) -> None:
         done, refused = 0, []
         for complaint in queryset:
             try:
@@ -417,9 +417,7 @@ class ComplaintAdmin(admin.ModelAdmin):
             else:
                 done += 1
         if done:
-            messages.success(
-                request, gettext("%(verb)s: %(count)d.") % {"verb": verb, "count": done}
-            )
+            messages.success(request, done_message % {"count": done})
         for line in refused:
             messages.warning(request, line)
 
@@ -431,7 +429,7 @@ class ComplaintAdmin(admin.ModelAdmin):
             lambda c: services.complaint_transition(
                 complaint=c, to=Stage.ACKNOWLEDGED, actor=request.user
             ),
-            gettext("Acknowledged"),
+            gettext("Acknowledged: %(count)d."),
         )
 
     def has_acknowledge_permission(self, request: HttpRequest) -> bool:
@@ -453,7 +451,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                     complaint=complaint, assignee=request.user, actor=request.user
                 )
 
-        self._bulk(request, queryset, assign, gettext("Assigned to you"))
+        self._bulk(request, queryset, assign, gettext("Assigned to you: %(count)d."))
 
     def has_assign_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("complaints.assign_complaint")
@@ -473,7 +471,7 @@ class ComplaintAdmin(admin.ModelAdmin):
             lambda c: services.complaint_transition(
                 complaint=c, to=Stage.CLASSIFIED, actor=request.user, fields={"category": category}
             ),
-            gettext("Classified"),
+            gettext("Classified: %(count)d."),
         )
 
     def has_classify_permission(self, request: HttpRequest) -> bool:

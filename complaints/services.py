@@ -150,13 +150,13 @@ def complaint_submit(
     if language not in Language.values:
         language = Language.TURKISH
     if not name:
-        errors.setdefault("name", []).append(_("Tell us your name."))
+        errors.setdefault("name", []).append(_("Enter a name."))
     if not subject:
-        errors.setdefault("subject", []).append(_("Give a subject."))
+        errors.setdefault("subject", []).append(_("Enter a subject."))
     elif len(subject) > 200:
         errors.setdefault("subject", []).append(_("Keep the subject within 200 characters."))
     if not description:
-        errors.setdefault("description", []).append(_("Describe the problem."))
+        errors.setdefault("description", []).append(_("Describe your application."))
     email = normalize_email(email)
     if email:
         try:
@@ -256,9 +256,8 @@ def complaint_transition(
         transition = transition_for(locked.kind, locked.stage, to)
         if transition is None:
             raise TransitionNotAllowed(
-                _("A %(kind)s in stage “%(source)s” cannot move to “%(target)s”.")
+                _("This application is in stage “%(source)s” and cannot move to “%(target)s”.")
                 % {
-                    "kind": Kind(locked.kind).label,
                     "source": Stage(locked.stage).label,
                     "target": Stage(to).label if to in Stage.values else to,
                 }
