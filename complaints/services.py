@@ -151,6 +151,8 @@ def complaint_submit(
         language = Language.TURKISH
     if not name:
         errors.setdefault("name", []).append(_("Enter a name."))
+    elif len(name) > 200:
+        errors.setdefault("name", []).append(_("Keep the name within 200 characters."))
     if not subject:
         errors.setdefault("subject", []).append(_("Enter a subject."))
     elif len(subject) > 200:
@@ -306,11 +308,11 @@ def _apply_fields(
             # Choices, lengths and types of what the caller passed; blanks are the guards' job.
             complaint.clean_fields(exclude=exclude)
         except ValidationError as exc:
-            blank_ok = {
-                k: [m for m in v if "blank" not in m and "null" not in m]
-                for k, v in exc.message_dict.items()
+            real = {
+                name: [m for e in errors if e.code not in {"blank", "null"} for m in e.messages]
+                for name, errors in exc.error_dict.items()
             }
-            real = {k: v for k, v in blank_ok.items() if v}
+            real = {name: messages for name, messages in real.items() if messages}
             if real:
                 raise GuardFailed(real) from exc
     return names
@@ -418,6 +420,10 @@ def complaint_message_add(
     body = (body or "").strip()
     if not body:
         raise GuardFailed({"body": _("Write a message.")})
+    if author_kind not in ComplaintMessage.Author.values:
+        raise GuardFailed({"author_kind": _("Choose customer or staff.")})
+    if channel not in Channel.values:
+        raise GuardFailed({"channel": _("Choose a valid channel.")})
     if author_kind == ComplaintMessage.Author.STAFF:
         _check_permission(actor, "complaints.add_complaintmessage")
     elif internal:

@@ -78,7 +78,8 @@ def priority_override_explained(complaint: Complaint) -> dict[str, str]:
     category = complaint.category
     if category is None or not complaint.priority:
         return {}
-    if complaint.priority != category.default_priority and not complaint.priority_override_reason:
+    reason = (complaint.priority_override_reason or "").strip()
+    if complaint.priority != category.default_priority and not reason:
         return {
             "priority_override_reason": str(
                 _("Give a reason when the priority differs from the category's default.")
@@ -97,6 +98,19 @@ def answer_is(answer: Answer) -> Guard:
         return {}
 
     guard.__name__ = f"answer_is({answer})"
+    return guard
+
+
+def answer_is_not(answer: Answer) -> Guard:
+    def guard(complaint: Complaint) -> dict[str, str]:
+        if complaint.customer_answer == answer:
+            return {
+                "customer_answer": str(_("The customer's answer cannot be “%(answer)s”."))
+                % {"answer": answer.label}
+            }
+        return {}
+
+    guard.__name__ = f"answer_is_not({answer})"
     return guard
 
 
@@ -264,7 +278,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         target=Stage.CLOSED,
         label=_("Close"),
         permission="complaints.close_complaint",
-        effects=(stamp("closed_at"),),
+        fields=ANSWER_FIELDS,
+        guards=(answer_is_not(Answer.REJECTED),),
+        effects=(stamp_answer, stamp("closed_at")),
         kinds=frozenset({Kind.FEEDBACK}),
     ),
     Transition(
