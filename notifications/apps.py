@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from anymail.signals import tracking
+
+        from complaints.signals import complaint_event
+
+        from . import handlers
+
+        complaint_event.connect(handlers.on_complaint_event, dispatch_uid="notifications")
+        tracking.connect(handlers.on_anymail_tracking, dispatch_uid="notifications-anymail")

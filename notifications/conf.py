@@ -1,0 +1,122 @@
+"""The settings this app reads, with their defaults (docs/notifications.md lists them).
+
+Read on every access, not at import, so a test's ``settings`` override applies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Temporary failures: exponential backoff with jitter, first wait about
+    # BASE seconds, each wait capped at MAX_DELAY, given up (marked failed)
+    # once the next attempt would fall later than MAX_SECONDS after the first.
+    "NOTIFICATIONS_RETRY_BASE_SECONDS": 30.0,
+    "NOTIFICATIONS_RETRY_MAX_DELAY_SECONDS": 1800.0,
+    "NOTIFICATIONS_RETRY_MAX_SECONDS": 4 * 3600.0,
+    # A worker's claim on a row; after it a crashed worker's row is taken again.
+    # Keep it well above NOTIFICATIONS_SEND_TIMEOUT_SECONDS.
+    "NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS": 300.0,
+    # Network timeout of one attempt (SMTP connection, Twilio API call).
+    "NOTIFICATIONS_SEND_TIMEOUT_SECONDS": 30.0,
+    # The re-queue sweep leaves rows alone for this long after they fell due,
+    # so it does not race the task enqueued at commit.
+    "NOTIFICATIONS_REQUEUE_GRACE_SECONDS": 60.0,
+    "NOTIFICATIONS_REQUEUE_BATCH_SIZE": 500,
+    # Accept / reject links of a decision notice.
+    "NOTIFICATIONS_ANSWER_LINK_MAX_AGE_SECONDS": 30 * 24 * 3600,
+    # Escalations go to the assignee and to the active members of this group.
+    "NOTIFICATIONS_MANAGER_GROUP": "Manager",
+    # Language of the notices to staff ("" means LANGUAGE_CODE).
+    "NOTIFICATIONS_STAFF_LANGUAGE": "",
+    # Sender of the notices ("" means DEFAULT_FROM_EMAIL).
+    "NOTIFICATIONS_FROM_EMAIL": "",
+    "NOTIFICATIONS_SMS_MAX_SEGMENTS": 2,
+    # Base URL of Twilio's REST API; "" means Twilio's own. Tests point it at
+    # a local stand-in.
+    "NOTIFICATIONS_TWILIO_API_BASE_URL": "",
+    # Ask Twilio for delivery reports (status callbacks) at SITE_URL.
+    "NOTIFICATIONS_TWILIO_STATUS_CALLBACK": True,
+}
+
+
+def _get(name: str) -> Any:
+    return getattr(settings, name, DEFAULTS[name])
+
+
+def retry_base_seconds() -> float:
+    return float(_get("NOTIFICATIONS_RETRY_BASE_SECONDS"))
+
+
+def retry_max_delay_seconds() -> float:
+    return float(_get("NOTIFICATIONS_RETRY_MAX_DELAY_SECONDS"))
+
+
+def retry_max_seconds() -> float:
+    return float(_get("NOTIFICATIONS_RETRY_MAX_SECONDS"))
+
+
+def claim_timeout_seconds() -> float:
+    return float(_get("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS"))
+
+
+def send_timeout_seconds() -> float:
+    return float(_get("NOTIFICATIONS_SEND_TIMEOUT_SECONDS"))
+
+
+def requeue_grace_seconds() -> float:
+    return float(_get("NOTIFICATIONS_REQUEUE_GRACE_SECONDS"))
+
+
+def requeue_batch_size() -> int:
+    return int(_get("NOTIFICATIONS_REQUEUE_BATCH_SIZE"))
+
+
+def answer_link_max_age_seconds() -> int:
+    return int(_get("NOTIFICATIONS_ANSWER_LINK_MAX_AGE_SECONDS"))
+
+
+def manager_group() -> str:
+    return str(_get("NOTIFICATIONS_MANAGER_GROUP"))
+
+
+def staff_language() -> str:
+    return str(_get("NOTIFICATIONS_STAFF_LANGUAGE") or settings.LANGUAGE_CODE)[:2]
+
+
+def from_email() -> str:
+    return str(_get("NOTIFICATIONS_FROM_EMAIL") or settings.DEFAULT_FROM_EMAIL)
+
+
+def sms_max_segments() -> int:
+    return int(_get("NOTIFICATIONS_SMS_MAX_SEGMENTS"))
+
+
+def twilio_api_base_url() -> str:
+    return str(_get("NOTIFICATIONS_TWILIO_API_BASE_URL") or "")
+
+
+def twilio_status_callback() -> bool:
+    return bool(_get("NOTIFICATIONS_TWILIO_STATUS_CALLBACK"))
+
+
+def site_url() -> str:
+    return str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+
+
+def sms_backend() -> str:
+    return str(getattr(settings, "SMS_BACKEND", "notifications.sms.ConsoleSMSBackend"))
+
+
+def twilio_account_sid() -> str:
+    return str(getattr(settings, "TWILIO_ACCOUNT_SID", ""))
+
+
+def twilio_auth_token() -> str:
+    return str(getattr(settings, "TWILIO_AUTH_TOKEN", ""))
+
+
+def twilio_from_number() -> str:
+    return str(getattr(settings, "TWILIO_FROM_NUMBER", ""))

@@ -1,0 +1,139 @@
+"""What each notice says: templates per language under
+templates/notifications/<language>/<kind>/ (subject.txt, body.txt, body.html
+for e-mail; sms.txt for SMS), rendered in the recipient's language."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.dateparse import parse_datetime
+
+from complaints.models import Answer, Language
+from complaints.models import Kind as ComplaintKind
+
+from . import conf, segments
+from .answers import answer_urls
+from .models import Kind, Medium, Notification
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Content:
+    text: str
+    subject: str = ""
+    html: str = ""
+
+
+def _language(code: str) -> str:
+    return code if code in Language.values else Language.TURKISH
+
+
+def _data(notification: Notification) -> dict[str, Any]:
+    return dict(notification.event.data) if notification.event is not None else {}
+
+
+def _when(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        return parse_datetime(value)
+    return None
+
+
+def _acknowledgement(notification: Notification) -> dict[str, Any]:
+    complaint = notification.complaint
+    return {"ack_due_at": complaint.ack_due_at, "resolution_due_at": complaint.resolution_due_at}
+
+
+def _decision(notification: Notification) -> dict[str, Any]:
+    complaint = notification.complaint
+    needs_answer = complaint.kind != ComplaintKind.FEEDBACK
+    return {
+        # The decision as notified (the event keeps it, whatever happens later).
+        "decision": _data(notification).get("decision") or complaint.decision,
+        "solution_proposal": complaint.solution_proposal,
+        "needs_answer": needs_answer,
+        "links": answer_urls(notification=notification) if needs_answer else {},
+        "links_valid_until": notification.created_at
+        + timedelta(seconds=conf.answer_link_max_age_seconds()),
+    }
+
+
+def _closure(notification: Notification) -> dict[str, Any]:
+    complaint = notification.complaint
+    return {
+        "closed_at": complaint.closed_at,
+        "accepted": complaint.customer_answer == Answer.ACCEPTED,
+    }
+
+
+def _reevaluation(notification: Notification) -> dict[str, Any]:
+    complaint = notification.complaint
+    return {
+        "reason": _data(notification).get("customer_answer_reason")
+        or complaint.customer_answer_reason,
+        "resolution_due_at": complaint.resolution_due_at,
+    }
+
+
+def _escalation(notification: Notification) -> dict[str, Any]:
+    complaint = notification.complaint
+    action = notification.event.action if notification.event is not None else ""
+    # sla.<target>.<level>: ack / resolution, at_risk / breached
+    _, target, level = [*action.split("."), "", "", ""][:3]
+    fallback = complaint.ack_due_at if target == "ack" else complaint.resolution_due_at
+    return {
+        "target": target,
+        "level": level,
+        "due_at": _when(_data(notification).get("due_at")) or fallback,
+        "admin_url": conf.site_url()
+        + reverse("admin:complaints_complaint_change", args=[complaint.pk]),
+        "recipient_user": notification.recipient_user,
+    }
+
+
+CONTEXTS = {
+    Kind.ACKNOWLEDGEMENT: _acknowledgement,
+    Kind.DECISION: _decision,
+    Kind.CLOSURE: _closure,
+    Kind.REEVALUATION: _reevaluation,
+    Kind.ESCALATION: _escalation,
+}
+
+
+def render_notice(notification: Notification) -> Content:
+    language = _language(notification.language)
+    complaint = notification.complaint
+    prefix = f"notifications/{language}/{notification.kind}"
+    with translation.override(language):
+        context = {
+            "notification": notification,
+            "complaint": complaint,
+            "tracking_number": complaint.tracking_number,
+            "tracking_url": conf.site_url()
+            + reverse("complaints:track", args=[complaint.tracking_number]),
+            "site_url": conf.site_url(),
+            **CONTEXTS[Kind(notification.kind)](notification),
+        }
+        if notification.channel == Medium.SMS:
+            return Content(text=sms_text(render_to_string(f"{prefix}/sms.txt", context)))
+        subject = " ".join(render_to_string(f"{prefix}/subject.txt", context).split())
+        text = render_to_string(f"{prefix}/body.txt", context).strip() + "\n"
+        html = render_to_string(f"{prefix}/body.html", context)
+    return Content(text=text, subject=subject, html=html)
+
+
+def sms_text(rendered: str) -> str:
+    """One line per non-empty template line, kept within the segment budget."""
+    text = "\n".join(line.strip() for line in rendered.splitlines() if line.strip())
+    fitted = segments.fit(text, conf.sms_max_segments())
+    if segments.segments(fitted) > conf.sms_max_segments():
+        logger.warning("SMS takes %s parts: %r", segments.segments(fitted), fitted)
+    return fitted

@@ -1,0 +1,88 @@
+"""What the providers report after a notice left: anymail's tracking webhooks
+and Twilio's status callbacks, applied to the notice they are about."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from complaints.services import event_record
+
+from .models import Notification, Status
+from .services import event_data
+
+# Provider reports arrive out of order (a "sent" after a "delivered"): a report
+# never moves the delivery status back to an earlier rank.
+DELIVERY_RANK = {
+    "accepted": 1,
+    "scheduled": 1,
+    "queued": 1,
+    "sending": 2,
+    "sent": 2,
+    "deferred": 2,
+    "delivered": 3,
+    "autoresponded": 3,
+    "read": 4,
+    "opened": 4,
+    "clicked": 4,
+    "complained": 4,
+    "unsubscribed": 4,
+    "bounced": 5,
+    "rejected": 5,
+    "failed": 5,
+    "undelivered": 5,
+    "canceled": 5,
+}
+DELIVERY_FAILURES = frozenset({"bounced", "rejected", "failed", "undelivered", "canceled"})
+
+
+def notification_record_delivery(
+    *,
+    channel: str,
+    provider_message_id: str,
+    status: str,
+    description: str = "",
+    at: datetime | None = None,
+) -> Notification | None:
+    """Apply a provider's delivery report to the notice it is about.
+
+    A failure reported after the provider took the notice (bounce, undelivered)
+    marks it failed, for staff to see and retry. Returns the notice, or None
+    when the report matches none or says nothing we track.
+    """
+    status = (status or "").lower()
+    if not provider_message_id or status not in DELIVERY_RANK:
+        return None
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .filter(channel=channel, provider_message_id=provider_message_id)
+            .select_related("complaint")
+            .first()
+        )
+        if notification is None:
+            return None
+        if DELIVERY_RANK[status] < DELIVERY_RANK.get(notification.delivery_status, 0):
+            return notification
+        if status == notification.delivery_status:
+            return notification
+        now = timezone.now()
+        notification.delivery_status = status
+        notification.delivery_updated_at = at or now
+        fields = ["delivery_status", "delivery_updated_at", "updated_at"]
+        if status in DELIVERY_FAILURES and notification.status == Status.SENT:
+            notification.status = Status.FAILED
+            notification.failed_at = now
+            notification.last_error = f"{status}: {description}".strip(": ")[:2000]
+            fields += ["status", "failed_at", "last_error"]
+        notification.save(update_fields=fields)
+        if "status" in fields:
+            event_record(
+                complaint=notification.complaint,
+                action="notifications.notice.undelivered",
+                note=description[:500],
+                data=event_data(notification, delivery_status=status),
+            )
+    return notification

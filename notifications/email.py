@@ -1,0 +1,114 @@
+"""E-mail transport: Django's e-mail API, so EMAIL_BACKEND picks the provider
+(anymail's ESP backends in production, SMTP, console or locmem elsewhere)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.utils import make_msgid
+
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailConfigurationError,
+    AnymailError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+)
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from . import conf
+from .errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
+
+logger = logging.getLogger(__name__)
+
+# HTTP answers from an ESP that say "later", not "never".
+_TEMPORARY_HTTP = {408, 425, 429}
+
+
+class EmailTransport:
+    """Sends one e-mail; returns the provider's message id (or our Message-ID)."""
+
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        text: str,
+        html: str = "",
+        metadata: dict[str, str] | None = None,
+        tags: list[str] | None = None,
+    ) -> str:
+        message_id = make_msgid(domain=_domain(conf.from_email()))
+        connection = get_connection(timeout=conf.send_timeout_seconds())
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=text,
+            from_email=conf.from_email(),
+            to=[to],
+            headers={"Message-ID": message_id},
+            connection=connection,
+        )
+        if html:
+            message.attach_alternative(html, "text/html")
+        # Read by anymail's ESP backends (and echoed in their tracking webhooks);
+        # other backends ignore them.
+        message.metadata = dict(metadata or {})  # type: ignore[attr-defined]
+        message.tags = list(tags or [])  # type: ignore[attr-defined]
+        try:
+            count = message.send()
+        except Exception as exc:
+            raise classify(exc) from exc
+        if count != 1:
+            raise PermanentDeliveryError("the e-mail backend sent nothing")
+        status = getattr(message, "anymail_status", None)
+        provider_id = getattr(status, "message_id", None) if status is not None else None
+        if provider_id is not None and str(provider_id):
+            return str(provider_id)
+        return message_id
+
+
+def _domain(address: str) -> str:
+    domain = address.rpartition("@")[2].strip(" >")
+    return domain or "localhost"
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        return f"{type(exc).__name__}: {exc}"
+    except Exception:  # an exception whose __str__ fails must not hide the failure
+        return type(exc).__name__
+
+
+def classify(exc: BaseException) -> DeliveryError:
+    """Tell a failure that a later attempt may cure from one it cannot."""
+    if isinstance(exc, DeliveryError):
+        return exc
+    text = _describe(exc)
+    if isinstance(exc, AnymailRecipientsRefused | AnymailInvalidAddress):
+        return PermanentDeliveryError(text)
+    if isinstance(exc, AnymailConfigurationError):
+        return PermanentDeliveryError(text)
+    if isinstance(exc, AnymailAPIError):
+        code = exc.status_code
+        if code is None or code >= 500 or code in _TEMPORARY_HTTP:
+            return TemporaryDeliveryError(text)
+        return PermanentDeliveryError(text)
+    if isinstance(exc, AnymailError):
+        return PermanentDeliveryError(text)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        # 4xx is "try again later" in SMTP (RFC 5321), 5xx is final.
+        if codes and all(code >= 500 for code in codes):
+            return PermanentDeliveryError(text)
+        return TemporaryDeliveryError(text)
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return TemporaryDeliveryError(text)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        if 400 <= exc.smtp_code < 500:
+            return TemporaryDeliveryError(text)
+        return PermanentDeliveryError(text)
+    if isinstance(exc, OSError | smtplib.SMTPException):
+        # Connection refused, reset, timed out, name not resolved.
+        return TemporaryDeliveryError(text)
+    logger.exception("unexpected error from the e-mail backend")
+    return TemporaryDeliveryError(text)

@@ -1,0 +1,152 @@
+"""The outbox: one row per notice to one recipient, written in the same
+transaction as the history row that causes it, sent after commit by a task."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints.models import Complaint, ComplaintEvent, Language
+
+
+class Kind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+    DECISION = "decision", _("Decision")
+    CLOSURE = "closure", _("Closure confirmation")
+    REEVALUATION = "reevaluation", _("Re-evaluation")
+    ESCALATION = "escalation", _("Escalation to staff")
+
+
+class Medium(models.TextChoices):
+    # The values are also complaints' Channel values: an answer given through
+    # a notice's link is recorded as received on the notice's channel.
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+def _choices_check(name: str, choices: type[models.TextChoices]) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{name}__in": choices.values}), name=f"notification_{name}_valid"
+    )
+
+
+class Notification(models.Model):
+    """A notice to one recipient and where its delivery stands.
+
+    ``status`` is the outbox's own state (pending → sending → sent | failed);
+    ``delivery_status`` is what the provider reported afterwards (delivered,
+    bounced, undelivered…), from anymail's tracking webhooks or Twilio's
+    status callbacks.
+    """
+
+    Kind = Kind
+    Medium = Medium
+    Status = Status
+
+    complaint = models.ForeignKey(
+        Complaint,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("complaint"),
+    )
+    event = models.ForeignKey(
+        ComplaintEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("caused by"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Medium.choices)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff recipient"),
+    )
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
+    # One notice per (event, kind, recipient): a handler or a signal run twice
+    # finds the row instead of writing a second one.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=300, unique=True)
+
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    give_up_at = models.DateTimeField(_("give up at"))
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claim_token = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    provider_message_id = models.CharField(_("provider message id"), max_length=255, blank=True)
+    delivery_status = models.CharField(_("delivery status"), max_length=20, blank=True)
+    delivery_updated_at = models.DateTimeField(_("delivery reported at"), null=True, blank=True)
+
+    # Decision notices: when the customer used the accept / reject link. Set
+    # once, by a conditional update, so a link works a single time.
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        permissions = [("retry_notification", "Can retry a failed notification")]
+        constraints = [
+            _choices_check("kind", Kind),
+            _choices_check("channel", Medium),
+            _choices_check("status", Status),
+            models.CheckConstraint(
+                condition=~Q(status=Status.SENT) | Q(sent_at__isnull=False),
+                name="notification_sent_has_sent_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.SENDING)
+                | (Q(claimed_at__isnull=False) & Q(claim_token__isnull=False)),
+                name="notification_sending_is_claimed",
+            ),
+        ]
+        indexes = [
+            # The re-queue sweep reads only the rows still in the outbox.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="notification_pending_due",
+                condition=Q(status=Status.PENDING),
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                name="notification_sending_claimed",
+                condition=Q(status=Status.SENDING),
+            ),
+            models.Index(
+                fields=["provider_message_id"],
+                name="notification_provider_id",
+                condition=~Q(provider_message_id=""),
+            ),
+            models.Index(fields=["complaint", "created_at"], name="notification_complaint"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient} ({self.get_status_display()})"

@@ -1,0 +1,367 @@
+"""The outbox: queue a notice with the change that causes it, send it once,
+retry what may succeed later, re-queue what the broker lost, and let staff
+send a failed one again. (What providers report afterwards: delivery.py.)"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from complaints.models import Complaint, ComplaintEvent, Stage
+from complaints.services import Actor, TransitionNotAllowed, complaint_transition, event_record
+
+from . import conf
+from .content import render_notice
+from .email import EmailTransport
+from .errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
+from .models import Kind, Medium, Notification, Status
+from .sms import get_sms_backend
+
+logger = logging.getLogger(__name__)
+
+_random = secrets.SystemRandom()
+
+# Enqueuing happens in the request that committed the row: with the broker
+# down, give up quickly (the re-queue sweep sends the row later) rather than
+# keep the customer waiting.
+_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What one run of the send did: ``sent``, ``retry`` (in ``retry_in``
+    seconds), ``failed``, or ``skipped`` (someone else holds or finished it)."""
+
+    result: str
+    retry_in: float | None = None
+
+
+SKIPPED = SendOutcome("skipped")
+
+
+def notification_queue(
+    *,
+    complaint: Complaint,
+    event: ComplaintEvent,
+    kind: str,
+    channel: str,
+    recipient: str,
+    language: str,
+    recipient_user: Any = None,
+) -> Notification:
+    """Write the outbox row (inside the caller's transaction) and send it after commit.
+
+    Queuing the same (event, kind, recipient) again returns the existing row.
+    The text is rendered by the send, outside the request: a broken template
+    cannot fail the change that caused the notice, and the notice sees what the
+    other apps did in the same transaction (the due dates the sla app sets).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            idempotency_key=f"{event.pk}:{kind}:{recipient}",
+            defaults={
+                "complaint": complaint,
+                "event": event,
+                "kind": kind,
+                "channel": channel,
+                "recipient": recipient,
+                "recipient_user": recipient_user,
+                "language": language,
+                "next_attempt_at": now,
+                "give_up_at": now + timedelta(seconds=conf.retry_max_seconds()),
+            },
+        )
+    if created:
+        # Only once the row is committed can a worker see it; if the transaction
+        # rolls back, no task is ever sent.
+        transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
+    return notification
+
+
+def notification_enqueue(*, notification_id: int, countdown: float | None = None) -> bool:
+    """Hand the send task to the broker; False (logged) when the broker is unreachable.
+
+    Never raises: the row is committed already and the re-queue sweep
+    (``notifications_requeue_pending``) picks it up later.
+    """
+    from .tasks import notification_send_task
+
+    try:
+        options: dict[str, Any] = {"retry": True, "retry_policy": _PUBLISH_RETRY_POLICY}
+        if countdown is not None:
+            options["countdown"] = countdown
+        notification_send_task.apply_async((notification_id,), **options)
+    except Exception:
+        logger.warning(
+            "could not enqueue notification %s; the re-queue sweep will send it",
+            notification_id,
+            exc_info=True,
+        )
+        return False
+    return True
+
+
+def _claimable(now: datetime) -> Q:
+    stale = now - timedelta(seconds=conf.claim_timeout_seconds())
+    return Q(status=Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=Status.SENDING, claimed_at__lt=stale
+    )
+
+
+def notification_send(*, notification_id: int) -> SendOutcome:
+    """Send one outbox row, at most once however many times it is called.
+
+    Safe to call twice, from two workers at once, or for a row already sent.
+    """
+    now = timezone.now()
+    token = uuid.uuid4()
+    # The claim closes the race between two workers (or a task delivered twice):
+    # a conditional UPDATE that only one of them can win. On PostgreSQL the
+    # loser blocks on the row lock, then re-reads it as `sending` with a fresh
+    # claim and matches nothing. A claim older than the lease belongs to a
+    # worker that died mid-send; taking it over may send a second copy, which
+    # is the one case where "exactly once" becomes "at least once".
+    claimed = Notification.objects.filter(_claimable(now), pk=notification_id).update(
+        status=Status.SENDING,
+        claimed_at=now,
+        claim_token=token,
+        attempts=F("attempts") + 1,
+        updated_at=now,
+    )
+    if claimed != 1:
+        return SKIPPED
+    notification = Notification.objects.select_related("complaint").get(pk=notification_id)
+    try:
+        if not notification.body_text:
+            _render(notification)
+        message_id = _transmit(notification)
+    except DeliveryError as exc:
+        if isinstance(exc, PermanentDeliveryError):
+            _mark_failed(notification, token, str(exc), permanent=True)
+            return SendOutcome("failed")
+        return _after_temporary_failure(notification, token, str(exc))
+    _mark_sent(notification, token, message_id)
+    return SendOutcome("sent")
+
+
+def _render(notification: Notification) -> None:
+    # Rendered once, on the first attempt; retries send the very same text.
+    try:
+        content = render_notice(notification)
+    except Exception as exc:
+        logger.exception("notification %s: could not render", notification.pk)
+        raise PermanentDeliveryError(f"could not render the notice: {exc}") from exc
+    notification.subject = content.subject[:255]
+    notification.body_text = content.text
+    notification.body_html = content.html
+    notification.save(update_fields=["subject", "body_text", "body_html", "updated_at"])
+
+
+def _transmit(notification: Notification) -> str:
+    metadata = {"notification": str(notification.pk), "kind": notification.kind}
+    if notification.channel == Medium.EMAIL:
+        return EmailTransport().send(
+            to=notification.recipient,
+            subject=notification.subject,
+            text=notification.body_text,
+            html=notification.body_html,
+            metadata=metadata,
+            tags=[notification.kind],
+        )
+    callback = ""
+    if conf.twilio_status_callback():
+        callback = conf.site_url() + reverse("notifications:twilio_status")
+    try:
+        return get_sms_backend().send(
+            to=notification.recipient, body=notification.body_text, status_callback=callback
+        )
+    except DeliveryError:
+        raise
+    except Exception as exc:
+        logger.exception("unexpected error from the SMS backend")
+        raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Exponential backoff with "equal jitter": half the step fixed, half random,
+    so retries after a provider outage do not arrive all at once."""
+    step = min(
+        conf.retry_max_delay_seconds(),
+        conf.retry_base_seconds() * (2 ** max(attempts - 1, 0)),
+    )
+    return step / 2 + _random.uniform(0, step / 2)
+
+
+def _after_temporary_failure(
+    notification: Notification, token: uuid.UUID, error: str
+) -> SendOutcome:
+    now = timezone.now()
+    delay = backoff_seconds(notification.attempts)
+    if now + timedelta(seconds=delay) > notification.give_up_at:
+        _mark_failed(notification, token, error, permanent=False)
+        return SendOutcome("failed")
+    released = Notification.objects.filter(
+        pk=notification.pk, status=Status.SENDING, claim_token=token
+    ).update(
+        status=Status.PENDING,
+        next_attempt_at=now + timedelta(seconds=delay),
+        claimed_at=None,
+        claim_token=None,
+        last_error=error[:2000],
+        updated_at=now,
+    )
+    logger.info(
+        "notification %s: temporary failure (%s), next attempt in %.0fs",
+        notification.pk,
+        error,
+        delay,
+    )
+    return SendOutcome("retry", retry_in=delay) if released else SKIPPED
+
+
+def event_data(notification: Notification, **extra: Any) -> dict[str, Any]:
+    return {
+        "notification": notification.pk,
+        "kind": notification.kind,
+        "channel": notification.channel,
+        "recipient": notification.recipient,
+        "attempts": notification.attempts,
+        **extra,
+    }
+
+
+def _mark_sent(notification: Notification, token: uuid.UUID, message_id: str) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Notification.objects.filter(
+            pk=notification.pk, status=Status.SENDING, claim_token=token
+        ).update(
+            status=Status.SENT,
+            sent_at=now,
+            provider_message_id=message_id[:255],
+            claimed_at=None,
+            claim_token=None,
+            last_error="",
+            updated_at=now,
+        )
+        if updated != 1:
+            # Our lease ran out mid-send and another worker took the row over.
+            logger.warning("notification %s: claim lost while sending", notification.pk)
+            return
+        event_record(
+            complaint=notification.complaint,
+            action="notifications.notice.sent",
+            data=event_data(notification, message_id=message_id[:255]),
+        )
+    if notification.kind == Kind.ACKNOWLEDGEMENT:
+        # A transaction of its own: the notice is out and recorded as sent
+        # whatever happens here, so it is never sent a second time for this.
+        try:
+            _acknowledge(notification.complaint, notification)
+        except Exception:
+            logger.exception("notification %s: could not acknowledge", notification.pk)
+
+
+def _acknowledge(complaint: Complaint, notification: Notification) -> None:
+    """PROCESS.md: the acknowledgement target is met once the notice with the
+    tracking number has gone out; the system moves the complaint on."""
+    if not Complaint.objects.filter(pk=complaint.pk, stage=Stage.RECEIVED).exists():
+        return
+    # Staff may acknowledge it between the check and the lock: then it is done.
+    with contextlib.suppress(TransitionNotAllowed):
+        complaint_transition(
+            complaint=complaint,
+            to=Stage.ACKNOWLEDGED,
+            actor=None,
+            note=_("Acknowledgement with the tracking number sent by %(channel)s.")
+            % {"channel": notification.get_channel_display()},
+        )
+
+
+def _mark_failed(
+    notification: Notification, token: uuid.UUID, error: str, *, permanent: bool
+) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Notification.objects.filter(
+            pk=notification.pk, status=Status.SENDING, claim_token=token
+        ).update(
+            status=Status.FAILED,
+            failed_at=now,
+            claimed_at=None,
+            claim_token=None,
+            last_error=error[:2000],
+            updated_at=now,
+        )
+        if updated != 1:
+            return
+        logger.warning("notification %s failed: %s", notification.pk, error)
+        event_record(
+            complaint=notification.complaint,
+            action="notifications.notice.failed",
+            note=error[:500],
+            data=event_data(notification, permanent=permanent),
+        )
+
+
+def notification_retry(*, notification: Notification, actor: Actor) -> bool:
+    """Staff send a failed notice again (with a fresh time budget). False when
+    it is not failed (any more)."""
+    if actor is not None and not (
+        actor.is_authenticated and actor.has_perm("notifications.retry_notification")
+    ):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Notification.objects.filter(pk=notification.pk, status=Status.FAILED).update(
+            status=Status.PENDING,
+            next_attempt_at=now,
+            give_up_at=now + timedelta(seconds=conf.retry_max_seconds()),
+            failed_at=None,
+            updated_at=now,
+        )
+        if updated != 1:
+            return False
+        event_record(
+            complaint=notification.complaint,
+            action="notifications.notice.retried",
+            actor=actor,
+            data=event_data(notification),
+        )
+        transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
+    return True
+
+
+def notification_requeue_pending(*, now: datetime | None = None) -> int:
+    """Enqueue again the rows nobody is working on: pending past their time (the
+    broker was down at commit, or lost a scheduled retry) and claims past their
+    lease (a worker died). Running it twice, or alongside the workers, is
+    harmless: each send claims its row first."""
+    now = now or timezone.now()
+    due = now - timedelta(seconds=conf.requeue_grace_seconds())
+    stale = now - timedelta(seconds=conf.claim_timeout_seconds())
+    ids = list(
+        Notification.objects.filter(
+            Q(status=Status.PENDING, next_attempt_at__lte=due)
+            | Q(status=Status.SENDING, claimed_at__lt=stale)
+        )
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[: conf.requeue_batch_size()]
+    )
+    for notification_id in ids:
+        notification_enqueue(notification_id=notification_id)
+    return len(ids)
