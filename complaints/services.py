@@ -130,11 +130,15 @@ def complaint_submit(
     language: str = Language.TURKISH,
     actor: Actor = None,
     received_at: datetime | None = None,
+    acknowledged_in_reply: bool = False,
 ) -> Complaint:
     """Record a new complaint in `received` and give it a tracking number.
 
     Phone and in-person complaints are acknowledged in the same step: the
     customer gets the tracking number during the contact (PROCESS.md stage 2).
+    So is a complaint whose channel answers at once with the tracking number
+    (``acknowledged_in_reply``: the TwiML reply to an inbound SMS); the received
+    history row says so, and the notifications app sends no second notice.
     Raises ValidationError with a message per field for bad input.
     """
     errors: dict[str, list[str]] = {}
@@ -175,6 +179,7 @@ def complaint_submit(
     if errors:
         raise ValidationError(errors)
 
+    on_contact = channel in CONTACT_CHANNELS or acknowledged_in_reply
     with transaction.atomic():
         customer = customer_get_or_create(name=name, email=email, phone=phone, language=language)
         complaint = Complaint(
@@ -194,14 +199,16 @@ def complaint_submit(
             action="complaints.complaint.received",
             actor=actor,
             to_stage=Stage.RECEIVED,
-            data={"channel": channel, "kind": kind},
+            data={"channel": channel, "kind": kind, "acknowledged_on_contact": on_contact},
         )
-        if channel in CONTACT_CHANNELS:
+        if on_contact:
             complaint = complaint_transition(
                 complaint=complaint,
                 to=Stage.ACKNOWLEDGED,
                 actor=actor,
-                note=_("Tracking number given during the contact."),
+                note=_("Tracking number given during the contact.")
+                if channel in CONTACT_CHANNELS
+                else _("Tracking number sent in the reply."),
             )
     return complaint
 

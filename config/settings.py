@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Public endpoints (form, tracking, webhooks): per-address limits, 429 + Retry-After.
+    "intake.ratelimit.RateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -221,7 +223,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per enumeration, shared by every serializer that uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "complaints.workflow.Stage",
+        "KindEnum": "complaints.workflow.Kind",
+        "AnswerEnum": "complaints.workflow.Answer",
+        "ChannelEnum": "complaints.models.Channel",
+        "PriorityEnum": "complaints.models.Priority",
+        "LanguageEnum": "complaints.models.Language",
+        "AuthorKindEnum": "complaints.models.MessageAuthor",
+        "PublicChannelEnum": "intake.serializers.PUBLIC_CHANNEL_CHOICES",
+        "StaffChannelEnum": "complaints.serializers.STAFF_CHANNEL_CHOICES",
+    },
 }
+# Inbound e-mail arrives as JSON with base64 attachments (Postmark allows 35 MB);
+# per-attachment limits are INTAKE_ATTACHMENT_*.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=40 * 1024 * 1024)
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

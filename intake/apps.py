@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = _("Intake")
+
+    def ready(self) -> None:
+        from anymail.signals import inbound
+
+        from . import handlers
+
+        inbound.connect(handlers.on_inbound_email, dispatch_uid="intake.inbound_email")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -43,6 +44,7 @@ def intake_submit(
     actor: Actor = None,
     idempotency_key: str = "",
     idempotency_scope: str = "",
+    acknowledged_in_reply: bool = False,
 ) -> IntakeResult:
     """Validate and record a complaint arriving on any channel.
 
@@ -61,8 +63,9 @@ def intake_submit(
         "language": language,
     }
     scope = idempotency_scope or channel
+    submit = partial(complaint_submit, actor=actor, acknowledged_in_reply=acknowledged_in_reply)
     if not idempotency_key:
-        return IntakeResult(complaint_submit(actor=actor, **fields), created=True)
+        return IntakeResult(submit(**fields), created=True)
 
     fingerprint = _fingerprint(fields)
     existing = _replay(scope, idempotency_key, fingerprint)
@@ -70,7 +73,7 @@ def intake_submit(
         return existing
     try:
         with transaction.atomic():
-            complaint = complaint_submit(actor=actor, **fields)
+            complaint = submit(**fields)
             # The unique (scope, key) index is what closes the race between two
             # identical requests arriving together: the second insert waits for
             # the first transaction, then fails, and we answer with its result.

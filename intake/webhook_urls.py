@@ -1,5 +1,13 @@
-"""/webhooks/: inbound channels that are not anymail's (Twilio SMS)."""
+"""/webhooks/: inbound channels that are not anymail's (Twilio SMS).
 
-from django.urls import path  # noqa: F401
+Inbound e-mail arrives on anymail's own URLs (/anymail/<esp>/inbound/) and
+reaches intake.handlers through anymail's inbound signal.
+"""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import webhooks
+
+urlpatterns = [
+    path("twilio/sms/", webhooks.twilio_sms, name="twilio-sms"),
+]

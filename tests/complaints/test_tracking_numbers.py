@@ -71,7 +71,8 @@ def test_a_new_number_is_three_groups_of_four_alphabet_symbols():
 
 
 def test_the_display_form_fits_the_model_field():
-    assert Complaint._meta.get_field("tracking_number").max_length >= tracking.DISPLAY_LENGTH
+    max_length = Complaint._meta.get_field("tracking_number").max_length
+    assert max_length is not None and max_length >= tracking.DISPLAY_LENGTH
 
 
 @pytest.mark.parametrize(

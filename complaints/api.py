@@ -1,0 +1,330 @@
+"""The staff API: every view validates its input with a serializer, calls a
+complaints service, and answers with an output serializer. The services raise;
+config.exceptions turns what they raise into the one error shape.
+
+Reading needs ``complaints.view_complaint``; each change also needs the
+permission its service checks (the transition's own, assign, classify, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models import DateTimeField, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import tracking
+from .models import Complaint, ComplaintEvent, ComplaintMessage
+from .serializers import (
+    ORDERINGS,
+    AssignInputSerializer,
+    ClassifyInputSerializer,
+    ComplaintCreateInputSerializer,
+    ComplaintDetailOutputSerializer,
+    ComplaintFilterSerializer,
+    ComplaintListOutputSerializer,
+    ComplaintListPageSerializer,
+    MessageInputSerializer,
+    MessageOutputSerializer,
+    TransitionInputSerializer,
+    error_responses,
+)
+from .services import (
+    GuardFailed,
+    TransitionNotAllowed,
+    complaint_assign,
+    complaint_message_add,
+    complaint_reprioritize,
+    complaint_submit,
+    complaint_transition,
+)
+from .workflow import OPEN_STAGES, Stage, transition_for
+
+# --- Permissions -----------------------------------------------------------------
+
+
+def has_model_permission(permission: str) -> type[BasePermission]:
+    class HasPermission(BasePermission):
+        message = "You do not have permission to do this."
+
+        def has_permission(self, request: Request, view: Any) -> bool:
+            user = request.user
+            return bool(user and user.is_authenticated and user.has_perm(permission))
+
+    HasPermission.__name__ = f"Has({permission})"
+    return HasPermission
+
+
+CanViewComplaints = has_model_permission("complaints.view_complaint")
+CanAddComplaints = has_model_permission("complaints.add_complaint")
+
+
+class StaffApi(APIView):
+    permission_classes = [CanViewComplaints]
+    parser_classes = [JSONParser]
+
+
+# --- Selectors for the list and the detail ---------------------------------------
+
+_FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def complaint_list(*, filters: dict[str, Any], user: Any) -> QuerySet[Complaint]:
+    """The complaints matching the list's filters, with what each row shows joined in."""
+    qs = Complaint.objects.select_related("customer", "category", "assignee").annotate(
+        # Cursor pagination needs a non-null position: complaints without a
+        # due date yet sort after every dated one.
+        resolution_due_sort=Coalesce(
+            "resolution_due_at", Value(_FAR_FUTURE, output_field=DateTimeField())
+        )
+    )
+    for name in ("stage", "priority", "kind", "channel"):
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if filters.get("category"):
+        qs = qs.filter(category__code=filters["category"])
+    assignee = filters.get("assignee")
+    if assignee == "me":
+        qs = qs.filter(assignee=user)
+    elif assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif assignee:
+        qs = qs.filter(assignee_id=int(assignee))
+    if filters.get("overdue") is not None:
+        now = timezone.now()
+        late = Q(stage__in=OPEN_STAGES) & (
+            Q(ack_due_at__lt=now, ack_met_at__isnull=True)
+            | Q(resolution_due_at__lt=now, resolution_met_at__isnull=True)
+        )
+        qs = qs.filter(late) if filters["overdue"] else qs.exclude(late)
+    search = (filters.get("search") or "").strip()
+    if search:
+        match = (
+            Q(subject__icontains=search)
+            | Q(customer__name__icontains=search)
+            | Q(contact_email__icontains=search)
+            | Q(contact_phone__icontains=search)
+        )
+        if tracking.is_valid(search):
+            match |= Q(tracking_number=tracking.normalize(search))
+        qs = qs.filter(match)
+    return qs
+
+
+def complaint_detail(*, pk: int) -> Complaint:
+    return get_object_or_404(
+        Complaint.objects.select_related(
+            "customer", "category", "assignee", "root_cause"
+        ).prefetch_related(
+            Prefetch("events", queryset=ComplaintEvent.objects.select_related("actor")),
+            Prefetch("messages", queryset=ComplaintMessage.objects.select_related("author")),
+        ),
+        pk=pk,
+    )
+
+
+def _detail_response(request: Request, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
+    complaint = complaint_detail(pk=pk)
+    data = ComplaintDetailOutputSerializer(complaint, context={"request": request}).data
+    return Response(data, status=status_code)
+
+
+class ComplaintCursorPagination(CursorPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    ordering = ORDERINGS["-received_at"]
+
+
+# --- Views -----------------------------------------------------------------------
+
+_LIST_PARAMETERS = [
+    OpenApiParameter("cursor", OpenApiTypes.STR, description="From `next` / `previous`."),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="1–100, default 25."),
+]
+
+
+class ComplaintListCreateApi(StaffApi):
+    def get_permissions(self) -> Sequence[Any]:
+        if self.request.method == "POST":
+            return [CanViewComplaints(), CanAddComplaints()]
+        return super().get_permissions()
+
+    @extend_schema(
+        operation_id="complaint_list",
+        tags=["staff"],
+        summary="List complaints (filters, search, ordering, cursor pagination)",
+        parameters=[ComplaintFilterSerializer, *_LIST_PARAMETERS],
+        responses={200: ComplaintListPageSerializer, **error_responses(400, 403, 404)},
+    )
+    def get(self, request: Request) -> Response:
+        filters = ComplaintFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = complaint_list(filters=filters.validated_data, user=request.user)
+        paginator = ComplaintCursorPagination()
+        paginator.ordering = ORDERINGS[filters.validated_data["ordering"]]
+        page = paginator.paginate_queryset(qs, request, view=self)
+        data = ComplaintListOutputSerializer(
+            page, many=True, context={"request": request, "now": timezone.now()}
+        ).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        operation_id="complaint_create",
+        tags=["staff"],
+        summary="Record a complaint taken on the phone or in person",
+        description=(
+            "The tracking number is given during the contact, so the complaint is "
+            "acknowledged in the same step (PROCESS.md stage 2). Needs "
+            "`complaints.add_complaint`."
+        ),
+        request=ComplaintCreateInputSerializer,
+        responses={201: ComplaintDetailOutputSerializer, **error_responses(400, 403)},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ComplaintCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        complaint = complaint_submit(actor=request.user, **serializer.validated_data)
+        return _detail_response(request, complaint.pk, status.HTTP_201_CREATED)
+
+
+class ComplaintDetailApi(StaffApi):
+    @extend_schema(
+        operation_id="complaint_retrieve",
+        tags=["staff"],
+        summary="A complaint with its history, messages and the transitions open to it",
+        responses={200: ComplaintDetailOutputSerializer, **error_responses(403, 404)},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return _detail_response(request, pk)
+
+
+class ComplaintTransitionApi(StaffApi):
+    @extend_schema(
+        operation_id="complaint_transition",
+        tags=["staff"],
+        summary="Move the complaint to another stage",
+        description=(
+            "`to` is the target stage; send the fields the transition takes (listed in "
+            "the complaint's `available_transitions`) and an optional `note`. 409 when no "
+            "transition leads there from the current stage, 400 when a guard fails "
+            "(`fields` says what is missing), 403 without the transition's permission."
+        ),
+        request=TransitionInputSerializer,
+        responses={200: ComplaintDetailOutputSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = get_object_or_404(Complaint, pk=pk)
+        serializer = TransitionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        to = fields.pop("to")
+        note = fields.pop("note", "")
+        complaint_transition(
+            complaint=complaint, to=to, actor=request.user, note=note, fields=fields
+        )
+        return _detail_response(request, pk)
+
+
+class ComplaintAssignApi(StaffApi):
+    @extend_schema(
+        operation_id="complaint_assign",
+        tags=["staff"],
+        summary="Hand the complaint to a representative",
+        description="Any open stage; needs `complaints.assign_complaint`.",
+        request=AssignInputSerializer,
+        responses={200: ComplaintDetailOutputSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = get_object_or_404(Complaint, pk=pk)
+        serializer = AssignInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        complaint_assign(
+            complaint=complaint,
+            assignee=serializer.validated_data["assignee"],
+            actor=request.user,
+        )
+        return _detail_response(request, pk)
+
+
+class ComplaintClassifyApi(StaffApi):
+    @extend_schema(
+        operation_id="complaint_classify",
+        tags=["staff"],
+        summary="Classify and prioritise (stage 3), or change the priority later",
+        description=(
+            "On an acknowledged complaint: the `classified` transition with `category` "
+            "(its default priority applies unless `priority` is given, then with "
+            "`priority_override_reason`); needs `complaints.classify_complaint`. On a "
+            "classified, open complaint: a priority change with its reason; needs "
+            "`complaints.reprioritize_complaint`. The category cannot change after "
+            "classification (409)."
+        ),
+        request=ClassifyInputSerializer,
+        responses={200: ComplaintDetailOutputSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = get_object_or_404(Complaint, pk=pk)
+        serializer = ClassifyInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        note = data.pop("note", "")
+        actor = request.user
+        if transition_for(complaint.kind, complaint.stage, Stage.CLASSIFIED) or not (
+            complaint.priority
+        ):
+            # Not yet classified: the transition (or its 409 from a stage that cannot).
+            complaint_transition(
+                complaint=complaint, to=Stage.CLASSIFIED, actor=actor, note=note, fields=data
+            )
+        else:
+            category = data.get("category")
+            if category is not None and category.pk != complaint.category_id:
+                raise TransitionNotAllowed("The category cannot change after classification.")
+            if "priority" not in data:
+                raise GuardFailed({"priority": "Give the new priority."})
+            complaint_reprioritize(
+                complaint=complaint,
+                priority=data["priority"],
+                reason=data.get("priority_override_reason", "") or note,
+                actor=actor,
+            )
+        return _detail_response(request, pk)
+
+
+class ComplaintMessageCreateApi(StaffApi):
+    @extend_schema(
+        operation_id="complaint_message_create",
+        tags=["staff"],
+        summary="Add a staff message or an internal note",
+        description="Needs `complaints.add_complaintmessage`.",
+        request=MessageInputSerializer,
+        responses={201: MessageOutputSerializer, **error_responses(400, 403, 404)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = get_object_or_404(Complaint, pk=pk)
+        serializer = MessageInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        message = complaint_message_add(
+            complaint=complaint,
+            body=data["body"],
+            author_kind=ComplaintMessage.Author.STAFF,
+            channel=data.get("channel") or complaint.channel,
+            internal=data["internal"],
+            actor=request.user,
+        )
+        return Response(MessageOutputSerializer(message).data, status=status.HTTP_201_CREATED)

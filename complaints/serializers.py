@@ -1,0 +1,354 @@
+"""Input and output serializers of the staff API (complaints.api).
+
+Inputs only check shape (types, choices, lengths, that a referenced row
+exists); the services check the process. Outputs are read-only views of the
+rows. Categories and root causes are referenced by their ``code``, users by id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from rest_framework import serializers
+
+from .models import (
+    CONTACT_CHANNELS,
+    Answer,
+    Category,
+    Channel,
+    Complaint,
+    ComplaintMessage,
+    Kind,
+    Language,
+    Priority,
+    RootCause,
+)
+from .workflow import OPEN_STAGES, Stage, transitions_from
+
+User = get_user_model()
+
+# --- The error shape (config.exceptions builds it; documented here) ----------------
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, for programs: `invalid`, `not_found`, ...")
+    message = serializers.CharField(help_text="For people, in the request's language.")
+    fields = serializers.DictField(  # type: ignore[assignment]  # DRF pops declared fields
+        child=serializers.JSONField(),
+        required=False,
+        help_text="Request field → its messages; only when the error is about fields.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorBodySerializer()
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Invalid input (`fields` says what), or the step lacks what its guard needs.",
+    401: "Not authenticated.",
+    403: "Not authenticated, or without the permission.",
+    404: "No such object (or an unknown or mistyped tracking number).",
+    409: "The process does not allow this now (e.g. an illegal transition).",
+    422: "The Idempotency-Key was already used for another request body.",
+    429: "Too many requests; see the Retry-After header.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """Schema entries for the given error statuses, all in the one error shape."""
+    return {
+        code: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
+        for code in codes
+    }
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Refuses keys it does not know, so a misspelt field is an error, not a silent no-op."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+# --- Small nested outputs --------------------------------------------------------
+
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user: Any) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class CustomerOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    language = serializers.ChoiceField(choices=Language.choices)
+
+
+# --- List ------------------------------------------------------------------------
+
+ORDERINGS = {
+    "received_at": ("received_at", "id"),
+    "-received_at": ("-received_at", "-id"),
+    "resolution_due_at": ("resolution_due_sort", "id"),
+    "-resolution_due_at": ("-resolution_due_sort", "-id"),
+}
+
+
+class ComplaintFilterSerializer(serializers.Serializer):
+    """Query parameters of the list; all optional and combined with AND."""
+
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    category = serializers.CharField(required=False, help_text="Category code.")
+    assignee = serializers.RegexField(
+        r"^(\d{1,18}|me|none)$",
+        required=False,
+        help_text="A user id, `me`, or `none` for unassigned.",
+    )
+    overdue = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="true: open and past an unmet acknowledgement or resolution due date.",
+    )
+    search = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text="Tracking number, subject, customer name, contact e-mail or phone.",
+    )
+    ordering = serializers.ChoiceField(
+        choices=list(ORDERINGS), required=False, default="-received_at"
+    )
+
+
+def is_overdue(complaint: Complaint, now: Any = None) -> bool:
+    if complaint.stage not in OPEN_STAGES:
+        return False
+    now = now or timezone.now()
+    ack_late = (
+        complaint.ack_due_at is not None
+        and complaint.ack_met_at is None
+        and complaint.ack_due_at < now
+    )
+    resolution_late = (
+        complaint.resolution_due_at is not None
+        and complaint.resolution_met_at is None
+        and complaint.resolution_due_at < now
+    )
+    return ack_late or resolution_late
+
+
+class ComplaintListOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tracking_number = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    priority = serializers.ChoiceField(choices=Priority.choices, allow_blank=True)
+    category = CodeNameSerializer(allow_null=True)
+    assignee = UserRefSerializer(allow_null=True)
+    customer_name = serializers.CharField(source="customer.name")
+    subject = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    ack_due_at = serializers.DateTimeField(allow_null=True)
+    resolution_due_at = serializers.DateTimeField(allow_null=True)
+    is_overdue = serializers.SerializerMethodField()
+    reopen_count = serializers.IntegerField()
+
+    def get_is_overdue(self, complaint: Complaint) -> bool:
+        return is_overdue(complaint, self.context.get("now"))
+
+
+class ComplaintListPageSerializer(serializers.Serializer):
+    """One page of the cursor pagination: follow ``next`` until it is null."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ComplaintListOutputSerializer(many=True)
+
+
+# --- Detail ----------------------------------------------------------------------
+
+
+class EventOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.CharField(help_text="Dotted code, e.g. complaints.complaint.classified.")
+    from_stage = serializers.ChoiceField(choices=Stage.choices, allow_blank=True)
+    to_stage = serializers.ChoiceField(choices=Stage.choices, allow_blank=True)
+    actor = UserRefSerializer(allow_null=True)
+    note = serializers.CharField(allow_blank=True)
+    data = serializers.JSONField()  # type: ignore[assignment]  # DRF pops declared fields
+    created_at = serializers.DateTimeField()
+
+
+class MessageOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    author_kind = serializers.ChoiceField(choices=ComplaintMessage.Author.choices)
+    author = UserRefSerializer(allow_null=True)
+    internal = serializers.BooleanField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class AvailableTransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Stage.choices)
+    name = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF pops declared fields
+    fields = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]
+    permitted = serializers.BooleanField(help_text="Whether the caller holds its permission.")
+
+
+class ComplaintDetailOutputSerializer(ComplaintListOutputSerializer):
+    description = serializers.CharField()
+    language = serializers.ChoiceField(choices=Language.choices)
+    customer = CustomerOutputSerializer()
+    contact_email = serializers.CharField(allow_blank=True)
+    contact_phone = serializers.CharField(allow_blank=True)
+    priority_override_reason = serializers.CharField(allow_blank=True)
+    root_cause = CodeNameSerializer(allow_null=True)
+    root_cause_analysis = serializers.CharField(allow_blank=True)
+    solution_proposal = serializers.CharField(allow_blank=True)
+    decision = serializers.CharField(allow_blank=True)
+    customer_answer = serializers.ChoiceField(choices=Answer.choices, allow_blank=True)
+    customer_answer_reason = serializers.CharField(allow_blank=True)
+    customer_answer_channel = serializers.ChoiceField(choices=Channel.choices, allow_blank=True)
+    customer_answered_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    classified_at = serializers.DateTimeField(allow_null=True)
+    decision_notified_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    ack_met_at = serializers.DateTimeField(allow_null=True)
+    resolution_met_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+    history = EventOutputSerializer(many=True, source="events.all")
+    messages = MessageOutputSerializer(many=True, source="messages.all")
+    available_transitions = serializers.SerializerMethodField()
+
+    @extend_schema_field(AvailableTransitionSerializer(many=True))
+    def get_available_transitions(self, complaint: Complaint) -> list[dict[str, Any]]:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return [
+            {
+                "to": str(t.target),
+                "name": t.name,
+                "label": str(t.label),
+                "fields": list(t.fields),
+                "permitted": bool(user is not None and user.has_perm(t.permission)),
+            }
+            for t in transitions_from(complaint.kind, complaint.stage)
+        ]
+
+
+# --- Inputs ----------------------------------------------------------------------
+
+
+STAFF_CHANNEL_CHOICES = [(c.value, c.label) for c in CONTACT_CHANNELS]
+
+
+class ComplaintCreateInputSerializer(StrictInputSerializer):
+    """A complaint taken by staff on the phone or in person (acknowledged at once)."""
+
+    channel = serializers.ChoiceField(choices=STAFF_CHANNEL_CHOICES)
+    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.COMPLAINT)
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=10000)
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.TURKISH)
+
+
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A row referenced by its ``code``."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        # PostgreSQL refuses NUL in a text parameter with a DataError (a 500),
+        # so such a value is refused before the lookup. Found by the API fuzz.
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def _category_field(**kwargs: Any) -> serializers.SlugRelatedField:
+    return CodeRelatedField(
+        slug_field="code", queryset=Category.objects.filter(active=True), **kwargs
+    )
+
+
+def _assignee_field(**kwargs: Any) -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True, is_staff=True), **kwargs
+    )
+
+
+class TransitionInputSerializer(StrictInputSerializer):
+    """``to`` and a note, plus the fields the transition takes (see
+    ``available_transitions`` on the complaint); only the fields sent are applied."""
+
+    to = serializers.ChoiceField(choices=Stage.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    category = _category_field(required=False, help_text="Category code.")
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    priority_override_reason = serializers.CharField(required=False, allow_blank=True)
+    assignee = _assignee_field(required=False, help_text="User id of the representative.")
+    root_cause = CodeRelatedField(
+        slug_field="code",
+        queryset=RootCause.objects.filter(active=True),
+        required=False,
+        help_text="Root-cause code.",
+    )
+    root_cause_analysis = serializers.CharField(required=False, allow_blank=True)
+    solution_proposal = serializers.CharField(required=False, allow_blank=True)
+    decision = serializers.CharField(required=False, allow_blank=True)
+    customer_answer = serializers.ChoiceField(choices=Answer.choices, required=False)
+    customer_answer_channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    customer_answer_reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class AssignInputSerializer(StrictInputSerializer):
+    assignee = _assignee_field(help_text="User id of the representative.")
+
+
+class ClassifyInputSerializer(StrictInputSerializer):
+    """Stage 3. On an acknowledged complaint: the classification (the category's
+    default priority unless ``priority`` is given, with a reason). Later, while
+    open: a priority change, with its reason."""
+
+    category = _category_field(required=False, help_text="Category code.")
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    priority_override_reason = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class MessageInputSerializer(StrictInputSerializer):
+    body = serializers.CharField(max_length=10000)
+    internal = serializers.BooleanField(
+        default=False, help_text="An internal note: never shown to the customer."
+    )
+    channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        required=False,
+        help_text="How it reaches (or reached) the customer; default: the complaint's channel.",
+    )

@@ -1,0 +1,101 @@
+"""Input and output of the public API: shapes only; rules live in the intake service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from complaints.models import Channel, Complaint, Kind, Language
+from complaints.workflow import Stage
+
+from . import conf
+
+# Channels a public client may declare; phone and in person are staff-only.
+PUBLIC_CHANNEL_CHOICES = [
+    (c.value, c.label) for c in Channel if c.value in conf.public_api_channels()
+]
+
+
+class PublicSubmitInputSerializer(serializers.Serializer):
+    """The web form's fields, plus ``channel`` (partners relaying a message) and ``language``."""
+
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
+    kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.COMPLAINT)
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=10000)
+    channel = serializers.ChoiceField(
+        choices=PUBLIC_CHANNEL_CHOICES,
+        default=Channel.API,
+        help_text=(
+            "Where the customer wrote: `api` (default), or `web`, `email`, `sms` for a "
+            "partner relaying such a message. `phone` and `in_person` are for staff only "
+            "(they acknowledge receipt during the contact)."
+        ),
+    )
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        help_text="Language of the notices to the customer; default: the request's language.",
+    )
+
+
+class DueDatesMixin(serializers.Serializer):
+    ack_due_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the acknowledgement is due (null until known)."
+    )
+    resolution_due_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the solution proposal is due (null until classified)."
+    )
+
+
+class PublicSubmitOutputSerializer(DueDatesMixin, serializers.Serializer):
+    tracking_number = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    received_at = serializers.DateTimeField()
+    tracking_url = serializers.SerializerMethodField()
+
+    def get_tracking_url(self, complaint: Complaint) -> str:
+        path = reverse("complaints:track", kwargs={"tracking_number": complaint.tracking_number})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class StageStepSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF pops declared fields
+    reached_at = serializers.DateTimeField(allow_null=True)
+    is_current = serializers.BooleanField()
+    is_done = serializers.BooleanField()
+
+
+class StageChangeSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    label = serializers.CharField()  # type: ignore[assignment]  # DRF pops declared fields
+
+    def to_representation(self, instance: Any) -> Any:
+        at, stage = instance
+        return {"at": at.isoformat(), "stage": stage.value, "label": str(stage.label)}
+
+
+class PublicStatusOutputSerializer(DueDatesMixin, serializers.Serializer):
+    """complaints.selectors.PublicStatus: what the tracking page shows; no personal data."""
+
+    tracking_number = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    kind_label = serializers.CharField()
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    stage_label = serializers.SerializerMethodField()
+    received_at = serializers.DateTimeField()
+    reopen_count = serializers.IntegerField()
+    steps = StageStepSerializer(many=True)
+    history = StageChangeSerializer(many=True)
+
+    def get_stage_label(self, status: Any) -> str:
+        return str(status.stage.label)
