@@ -9,11 +9,8 @@ permission its service checks (the transition's own, assign, classify, ...).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import DateTimeField, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -26,8 +23,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import tracking
-from .models import Complaint, ComplaintEvent, ComplaintMessage
+from .models import Complaint, ComplaintMessage
+from .selectors import complaint_detail, complaint_list
 from .serializers import (
     ORDERINGS,
     AssignInputSerializer,
@@ -51,7 +48,7 @@ from .services import (
     complaint_submit,
     complaint_transition,
 )
-from .workflow import OPEN_STAGES, Stage, transition_for
+from .workflow import Stage, transition_for
 
 # --- Permissions -----------------------------------------------------------------
 
@@ -75,65 +72,6 @@ CanAddComplaints = has_model_permission("complaints.add_complaint")
 class StaffApi(APIView):
     permission_classes = [CanViewComplaints]
     parser_classes = [JSONParser]
-
-
-# --- Selectors for the list and the detail ---------------------------------------
-
-_FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
-
-
-def complaint_list(*, filters: dict[str, Any], user: Any) -> QuerySet[Complaint]:
-    """The complaints matching the list's filters, with what each row shows joined in."""
-    qs = Complaint.objects.select_related("customer", "category", "assignee").annotate(
-        # Cursor pagination needs a non-null position: complaints without a
-        # due date yet sort after every dated one.
-        resolution_due_sort=Coalesce(
-            "resolution_due_at", Value(_FAR_FUTURE, output_field=DateTimeField())
-        )
-    )
-    for name in ("stage", "priority", "kind", "channel"):
-        if filters.get(name):
-            qs = qs.filter(**{name: filters[name]})
-    if filters.get("category"):
-        qs = qs.filter(category__code=filters["category"])
-    assignee = filters.get("assignee")
-    if assignee == "me":
-        qs = qs.filter(assignee=user)
-    elif assignee == "none":
-        qs = qs.filter(assignee__isnull=True)
-    elif assignee:
-        qs = qs.filter(assignee_id=int(assignee))
-    if filters.get("overdue") is not None:
-        now = timezone.now()
-        late = Q(stage__in=OPEN_STAGES) & (
-            Q(ack_due_at__lt=now, ack_met_at__isnull=True)
-            | Q(resolution_due_at__lt=now, resolution_met_at__isnull=True)
-        )
-        qs = qs.filter(late) if filters["overdue"] else qs.exclude(late)
-    search = (filters.get("search") or "").strip()
-    if search:
-        match = (
-            Q(subject__icontains=search)
-            | Q(customer__name__icontains=search)
-            | Q(contact_email__icontains=search)
-            | Q(contact_phone__icontains=search)
-        )
-        if tracking.is_valid(search):
-            match |= Q(tracking_number=tracking.normalize(search))
-        qs = qs.filter(match)
-    return qs
-
-
-def complaint_detail(*, pk: int) -> Complaint:
-    return get_object_or_404(
-        Complaint.objects.select_related(
-            "customer", "category", "assignee", "root_cause"
-        ).prefetch_related(
-            Prefetch("events", queryset=ComplaintEvent.objects.select_related("actor")),
-            Prefetch("messages", queryset=ComplaintMessage.objects.select_related("author")),
-        ),
-        pk=pk,
-    )
 
 
 def _detail_response(request: Request, pk: int, status_code: int = status.HTTP_200_OK) -> Response:

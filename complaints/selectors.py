@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models import DateTimeField, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from . import tracking
-from .models import Complaint, ComplaintEvent
-from .workflow import STAGE_ORDER, Stage
+from .models import Complaint, ComplaintEvent, ComplaintMessage
+from .workflow import OPEN_STAGES, STAGE_ORDER, Stage
 
 
 @dataclass(frozen=True)
@@ -82,4 +88,63 @@ def complaint_public_status(complaint: Complaint) -> PublicStatus:
         reopen_count=complaint.reopen_count,
         steps=steps,
         history=[(at, Stage(stage)) for at, stage in changes],
+    )
+
+
+# --- Staff lists and details ---------------------------------------------------
+
+_FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def complaint_list(*, filters: dict[str, Any], user: Any) -> QuerySet[Complaint]:
+    """The complaints matching the list's filters, with what each row shows joined in."""
+    qs = Complaint.objects.select_related("customer", "category", "assignee").annotate(
+        # Cursor pagination needs a non-null position: complaints without a
+        # due date yet sort after every dated one.
+        resolution_due_sort=Coalesce(
+            "resolution_due_at", Value(_FAR_FUTURE, output_field=DateTimeField())
+        )
+    )
+    for name in ("stage", "priority", "kind", "channel"):
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if filters.get("category"):
+        qs = qs.filter(category__code=filters["category"])
+    assignee = filters.get("assignee")
+    if assignee == "me":
+        qs = qs.filter(assignee=user)
+    elif assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif assignee:
+        qs = qs.filter(assignee_id=int(assignee))
+    if filters.get("overdue") is not None:
+        now = timezone.now()
+        late = Q(stage__in=OPEN_STAGES) & (
+            Q(ack_due_at__lt=now, ack_met_at__isnull=True)
+            | Q(resolution_due_at__lt=now, resolution_met_at__isnull=True)
+        )
+        qs = qs.filter(late) if filters["overdue"] else qs.exclude(late)
+    search = (filters.get("search") or "").strip()
+    if search:
+        match = (
+            Q(subject__icontains=search)
+            | Q(customer__name__icontains=search)
+            | Q(contact_email__icontains=search)
+            | Q(contact_phone__icontains=search)
+        )
+        if tracking.is_valid(search):
+            match |= Q(tracking_number=tracking.normalize(search))
+        qs = qs.filter(match)
+    return qs
+
+
+def complaint_detail(*, pk: int) -> Complaint:
+    return get_object_or_404(
+        Complaint.objects.select_related(
+            "customer", "category", "assignee", "root_cause"
+        ).prefetch_related(
+            Prefetch("events", queryset=ComplaintEvent.objects.select_related("actor")),
+            Prefetch("messages", queryset=ComplaintMessage.objects.select_related("author")),
+        ),
+        pk=pk,
     )
