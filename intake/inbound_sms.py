@@ -1,0 +1,155 @@
+"""Inbound SMS: a new complaint, a message on one, or DURUM / STATUS."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils import translation
+
+from complaints.models import Channel, Complaint, Language
+from complaints.selectors import complaint_get_by_tracking_number
+
+from .inbound import (
+    Outcome,
+    _claim,
+    _clean,
+    _referenced_complaint,
+    _route,
+    _subject_from,
+    find_tracking_numbers,
+)
+from .models import InboundMessage
+
+logger = logging.getLogger(__name__)
+
+
+# --- SMS -------------------------------------------------------------------------
+
+# "DURUM 7KQM-3XHP-RW2D": the keyword, then nothing or something shaped like a
+# tracking number (a mistyped one gets "not found"). "Durum şu: ..." is a
+# complaint that happens to start with the word ("situation" in Turkish).
+_STATUS_COMMAND = re.compile(
+    r"^\s*(DURUM|STATUS)\b[\s:#]*((?:[0-9A-Za-z][\s\-_.]?){10,14})?\s*$", re.IGNORECASE
+)
+
+# SMS replies, per language. Stage names come from complaints.workflow (translated).
+_SMS_TEXTS: dict[str, dict[str, str]] = {
+    "tr": {
+        "received": (
+            "Başvurunuz alındı. Takip numaranız: {number}. Durumu öğrenmek için "
+            "DURUM {number} yazıp gönderin."
+        ),
+        "message_added": "Mesajınız {number} numaralı başvurunuza eklendi.",
+        "follow_up": (
+            "{old} numaralı başvurunuz kapatılmıştı; mesajınız yeni başvuru olarak alındı. "
+            "Yeni takip numaranız: {number}."
+        ),
+        "status": "{number} numaralı başvurunuzun durumu: {stage}.",
+        "not_found": "{number} numaralı bir başvuru bulunamadı. Numarayı kontrol edin.",
+        "how_to_ask": "Durumu öğrenmek için DURUM ve takip numaranızı gönderin.",
+        "rejected": "Mesajınız kaydedilemedi: {errors}",
+        "empty": "Lütfen şikâyetinizi yazıp gönderin.",
+    },
+    "en": {
+        "received": (
+            "We received your message. Your tracking number: {number}. "
+            "Send STATUS {number} to ask about it."
+        ),
+        "message_added": "Your message was added to {number}.",
+        "follow_up": (
+            "{old} was closed, so your message was recorded as a new complaint. "
+            "Your new tracking number: {number}."
+        ),
+        "status": "The status of {number}: {stage}.",
+        "not_found": "No complaint has the number {number}. Please check it.",
+        "how_to_ask": "Send STATUS and your tracking number to ask about a complaint.",
+        "rejected": "We could not record your message: {errors}",
+        "empty": "Please write your complaint and send it.",
+    },
+}
+
+
+def _sms_text(language: str, key: str, **values: Any) -> str:
+    texts = _SMS_TEXTS.get(str(language), _SMS_TEXTS["tr"])
+    return texts[key].format(**values)
+
+
+def inbound_sms_receive(
+    *, message_sid: str, sender: str, body: str, data: dict[str, Any] | None = None
+) -> InboundMessage:
+    """Store and route one inbound SMS; the row's ``reply`` is the text to answer with."""
+    body, sender, message_sid = _clean(body).strip(), _clean(sender), _clean(message_sid)
+    with transaction.atomic():
+        inbound, created = _claim(
+            channel=InboundMessage.Channel.SMS,
+            external_id=message_sid[:255],
+            sender=sender[:254],
+            subject="",
+            body=body,
+            data=dict(data or {}),
+        )
+        if not created:
+            logger.info("inbound SMS %s delivered again: same reply", message_sid)
+            return inbound
+        command = _STATUS_COMMAND.match(body)
+        if command is not None:
+            _answer_status(inbound, keyword=command.group(1), rest=command.group(2) or "")
+        elif not body:
+            inbound.data["errors"] = {"description": ["Empty message."]}
+            inbound.reply = _sms_text(Language.TURKISH, "empty")
+        else:
+            referenced = _referenced_complaint(body)
+            language = referenced.language if referenced is not None else Language.TURKISH
+            _route(
+                inbound,
+                channel=Channel.SMS,
+                name=sender[:200],
+                email="",
+                phone=sender,
+                subject=_subject_from(body, limit=60) or "SMS",
+                text=body,
+                language=language,
+                referenced=referenced,
+            )
+            inbound.reply = _sms_reply(inbound, language, referenced)
+        inbound.save()
+    return inbound
+
+
+def _answer_status(inbound: InboundMessage, *, keyword: str, rest: str) -> None:
+    language = Language.ENGLISH if keyword.upper() == "STATUS" else Language.TURKISH
+    inbound.outcome = Outcome.STATUS_QUERY
+    numbers = find_tracking_numbers(rest)
+    typed = numbers[0] if numbers else rest.strip()[:40]
+    complaint = complaint_get_by_tracking_number(typed) if typed else None
+    if not typed:
+        inbound.reply = _sms_text(language, "how_to_ask")
+    elif complaint is None:
+        inbound.reply = _sms_text(language, "not_found", number=typed)
+    else:
+        inbound.complaint = complaint
+        with translation.override(language):
+            stage = str(complaint.get_stage_display())
+        inbound.reply = _sms_text(language, "status", number=complaint.tracking_number, stage=stage)
+
+
+def _sms_reply(inbound: InboundMessage, language: str, referenced: Complaint | None) -> str:
+    complaint = inbound.complaint
+    if inbound.outcome == Outcome.MESSAGE_ADDED and complaint is not None:
+        return _sms_text(language, "message_added", number=complaint.tracking_number)
+    if inbound.outcome == Outcome.FOLLOW_UP and complaint is not None and referenced is not None:
+        return _sms_text(
+            language,
+            "follow_up",
+            old=referenced.tracking_number,
+            number=complaint.tracking_number,
+        )
+    if inbound.outcome == Outcome.NEW_COMPLAINT and complaint is not None:
+        return _sms_text(language, "received", number=complaint.tracking_number)
+    errors = inbound.data.get("errors", {})
+    with translation.override(language):
+        text = " ".join(str(m) for messages in errors.values() for m in messages)
+    return _sms_text(language, "rejected", errors=text)
