@@ -65,6 +65,44 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset.filter(condition, stage__in=OPEN_STAGES)
 
 
+class SlaFilter(admin.SimpleListFilter):
+    """The SLA states the sweep works from, as plain conditions on the stored
+    deadlines and markers (complaints does not import the sla app)."""
+
+    title = _("SLA")
+    parameter_name = "sla"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("at_risk", _("At risk")),
+            ("breached", _("Breached (open)")),
+            ("breach_recorded", _("A breach was recorded")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        now = timezone.now()
+        value = self.value()
+        if value == "at_risk":
+            return queryset.filter(
+                Q(ack_met_at=None, ack_at_risk_after__lte=now, ack_due_at__gt=now)
+                | Q(
+                    resolution_met_at=None,
+                    resolution_at_risk_after__lte=now,
+                    resolution_due_at__gt=now,
+                ),
+                stage__in=OPEN_STAGES,
+            )
+        if value == "breached":
+            return queryset.filter(
+                Q(ack_met_at=None, ack_due_at__lt=now)
+                | Q(resolution_met_at=None, resolution_due_at__lt=now),
+                stage__in=OPEN_STAGES,
+            )
+        if value == "breach_recorded":
+            return queryset.filter(breach_count__gt=0)
+        return queryset
+
+
 class ComplaintActionForm(ActionForm):
     category = forms.ModelChoiceField(
         label=_("category (for “classify”)"),
@@ -98,6 +136,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         "category",
         ("assignee", admin.RelatedOnlyFieldListFilter),
         OverdueFilter,
+        SlaFilter,
     ]
     search_fields = [
         "=tracking_number",
@@ -151,9 +190,19 @@ class ComplaintAdmin(admin.ModelAdmin):
                     "decision_notified_at",
                     "closed_at",
                     "ack_due_at",
+                    "ack_at_risk_after",
                     "ack_met_at",
+                    "ack_at_risk_at",
+                    "ack_breached_at",
+                    "resolution_started_at",
                     "resolution_due_at",
+                    "resolution_at_risk_after",
                     "resolution_met_at",
+                    "resolution_at_risk_at",
+                    "resolution_breached_at",
+                    "breach_count",
+                    "ack_business_seconds",
+                    "resolution_business_seconds",
                 ]
             },
         ),

@@ -179,6 +179,45 @@ class Complaint(models.Model):
     ack_met_at = models.DateTimeField(_("acknowledgement target met at"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     resolution_met_at = models.DateTimeField(_("resolution target met at"), null=True, blank=True)
+    # When each target becomes "at risk" (75% of the business time between the
+    # start of its clock and its due date), stored with the due date so that
+    # "at risk" is an indexed comparison rather than a computation per row.
+    ack_at_risk_after = models.DateTimeField(
+        _("acknowledgement at risk after"), null=True, blank=True
+    )
+    # The resolution clock starts at receipt and again at each re-opening.
+    resolution_started_at = models.DateTimeField(
+        _("resolution clock started at"), null=True, blank=True
+    )
+    resolution_at_risk_after = models.DateTimeField(
+        _("resolution at risk after"), null=True, blank=True
+    )
+    # Markers written by the SLA sweep (sla.services.sla_sweep) with a
+    # conditional UPDATE ... WHERE marker IS NULL, so each event is recorded and
+    # escalated once. A re-opening starts a new resolution cycle and clears the
+    # resolution markers; breach_count never goes down, so a breach stays
+    # recorded after closure and after re-opening.
+    ack_at_risk_at = models.DateTimeField(
+        _("acknowledgement at risk recorded at"), null=True, blank=True
+    )
+    ack_breached_at = models.DateTimeField(
+        _("acknowledgement breach recorded at"), null=True, blank=True
+    )
+    resolution_at_risk_at = models.DateTimeField(
+        _("resolution at risk recorded at"), null=True, blank=True
+    )
+    resolution_breached_at = models.DateTimeField(
+        _("resolution breach recorded at"), null=True, blank=True
+    )
+    breach_count = models.PositiveSmallIntegerField(_("SLA breaches"), default=0)
+    # Business time each target took, computed once when it is met, so that the
+    # dashboard's medians and percentiles are plain SQL over one column.
+    ack_business_seconds = models.PositiveIntegerField(
+        _("business seconds to acknowledgement"), null=True, blank=True
+    )
+    resolution_business_seconds = models.PositiveIntegerField(
+        _("business seconds to decision"), null=True, blank=True
+    )
 
     root_cause = models.ForeignKey(
         RootCause,
@@ -251,6 +290,52 @@ class Complaint(models.Model):
                 fields=["ack_due_at"],
                 name="complaint_open_ack_due",
                 condition=Q(ack_met_at__isnull=True) & Q(stage__in=OPEN_STAGES),
+            ),
+            # --- SLA sweep: one small partial index per event still to record.
+            # They hold only targets in flight (not met, event not yet recorded),
+            # so closed complaints are never in them and the sweep's cost follows
+            # what is about to change, not the size of the table.
+            models.Index(
+                fields=["ack_at_risk_after"],
+                name="sla_ack_at_risk_pending",
+                condition=Q(ack_met_at__isnull=True)
+                & Q(ack_at_risk_at__isnull=True)
+                & Q(ack_breached_at__isnull=True)
+                & Q(ack_at_risk_after__isnull=False),
+            ),
+            models.Index(
+                fields=["ack_due_at"],
+                name="sla_ack_breach_pending",
+                condition=Q(ack_met_at__isnull=True)
+                & Q(ack_breached_at__isnull=True)
+                & Q(ack_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["resolution_at_risk_after"],
+                name="sla_res_at_risk_pending",
+                condition=Q(resolution_met_at__isnull=True)
+                & Q(resolution_at_risk_at__isnull=True)
+                & Q(resolution_breached_at__isnull=True)
+                & Q(resolution_at_risk_after__isnull=False),
+            ),
+            models.Index(
+                fields=["resolution_due_at"],
+                name="sla_res_breach_pending",
+                condition=Q(resolution_met_at__isnull=True)
+                & Q(resolution_breached_at__isnull=True)
+                & Q(resolution_due_at__isnull=False),
+            ),
+            # --- SLA dashboard: open complaints only (the live work queue).
+            models.Index(
+                fields=["stage", "priority", "received_at"],
+                name="sla_open_stage_priority",
+                condition=Q(stage__in=OPEN_STAGES),
+            ),
+            # The breach log (CSV export): complaints that ever breached a target.
+            models.Index(
+                fields=["-received_at"],
+                name="sla_breached_received",
+                condition=Q(breach_count__gt=0),
             ),
         ]
 

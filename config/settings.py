@@ -107,6 +107,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "sla-sweep": {
         "task": "sla.tasks.sla_sweep",
         "schedule": env.float("SLA_SWEEP_INTERVAL_SECONDS", default=60.0),
+        # Runs missed while workers were down are dropped: the next one catches up.
+        "options": {"expires": 55},
     },
     "notifications-requeue": {
         "task": "notifications.tasks.notifications_requeue_pending",
@@ -204,6 +206,20 @@ SLA_OPENING_TIME = env.str("SLA_OPENING_TIME", default="09:00")
 SLA_CLOSING_TIME = env.str("SLA_CLOSING_TIME", default="18:00")
 SLA_HALF_DAY_CLOSING_TIME = env.str("SLA_HALF_DAY_CLOSING_TIME", default="13:00")
 SLA_CALENDAR_COUNTRY = env.str("SLA_CALENDAR_COUNTRY", default="TR")
+# Targets (docs/sla.md): business days to the solution proposal, by priority.
+SLA_RESOLUTION_DAYS = {
+    "high": env.int("SLA_RESOLUTION_DAYS_HIGH", default=1),
+    "normal": env.int("SLA_RESOLUTION_DAYS_NORMAL", default=3),
+    "low": env.int("SLA_RESOLUTION_DAYS_LOW", default=5),
+}
+# Feedback (an opinion) has no resolution target unless given (days at every priority).
+SLA_FEEDBACK_RESOLUTION_DAYS = env.int("SLA_FEEDBACK_RESOLUTION_DAYS", default=None)
+SLA_AT_RISK_FRACTION = env.float("SLA_AT_RISK_FRACTION", default=0.75)
+SLA_SWEEP_BATCH_SIZE = env.int("SLA_SWEEP_BATCH_SIZE", default=500)
+SLA_DASHBOARD_WEEKS = env.int("SLA_DASHBOARD_WEEKS", default=12)
+SLA_DASHBOARD_MAX_DAYS = env.int("SLA_DASHBOARD_MAX_DAYS", default=371)
+SLA_DASHBOARD_LIST_SIZE = env.int("SLA_DASHBOARD_LIST_SIZE", default=50)
+SLA_DASHBOARD_WORK_MEM = env.str("SLA_DASHBOARD_WORK_MEM", default="64MB")
 
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {

@@ -44,3 +44,21 @@ def _calendar_override_changed(sender: type[CalendarOverride], **kwargs: Any) ->
     # the new version, and only a second bump makes it reload.
     bump_overrides_version()
     transaction.on_commit(bump_overrides_version)
+
+
+class SlaDashboard(models.Model):
+    """No table: it only carries the permission to see the managers' SLA dashboard.
+
+    The Manager group gets ``sla.view_dashboard`` in a data migration; staff
+    can grant it to other groups or users in the admin.
+    """
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [("view_dashboard", "Can view the SLA dashboard")]
+        verbose_name = _("SLA dashboard")
+        verbose_name_plural = _("SLA dashboard")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

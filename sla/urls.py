@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sla import views
 
 app_name = "sla"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("breaches.csv", views.breaches_csv, name="breaches_csv"),
+]

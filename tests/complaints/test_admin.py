@@ -275,3 +275,30 @@ def test_complaints_cannot_be_deleted_from_the_admin(client, superuser):
     complaint = make_complaint()
     response = client.get(reverse("admin:complaints_complaint_delete", args=[complaint.pk]))
     assert response.status_code == 403
+
+
+def test_the_sla_filter_lists_complaints_at_risk_and_with_a_recorded_breach(client, agent):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(agent)
+    now = timezone.now()
+    at_risk = make_complaint()
+    Complaint.objects.filter(pk=at_risk.pk).update(
+        ack_met_at=None,
+        ack_at_risk_after=now - timedelta(minutes=5),
+        ack_due_at=now + timedelta(hours=1),
+    )
+    calm = make_complaint(email="calm@example.com")
+    Complaint.objects.filter(pk=calm.pk).update(
+        ack_met_at=None,
+        ack_at_risk_after=now + timedelta(hours=1),
+        ack_due_at=now + timedelta(hours=2),
+    )
+    breached_once = make_complaint(email="late@example.com")
+    Complaint.objects.filter(pk=breached_once.pk).update(breach_count=1)
+    response = client.get(CHANGELIST, {"sla": "at_risk"})
+    assert list(response.context["cl"].result_list) == [at_risk]
+    response = client.get(CHANGELIST, {"sla": "breach_recorded"})
+    assert list(response.context["cl"].result_list) == [breached_once]

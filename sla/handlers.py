@@ -1,0 +1,60 @@
+"""How the SLA app reacts to what happens to a complaint: every reaction, at a glance.
+
+Receivers of complaints.signals.complaint_event, which is sent inside the
+transaction of every history row; each is a thin call into sla.services, so a
+due date commits or rolls back together with the change that caused it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from complaints.models import Complaint, ComplaintEvent
+from sla import services
+
+Handler = Callable[[Complaint, ComplaintEvent], None]
+
+
+def _received(complaint: Complaint, event: ComplaintEvent) -> None:
+    services.complaint_ack_due_set(complaint=complaint)
+
+
+def _acknowledged(complaint: Complaint, event: ComplaintEvent) -> None:
+    services.complaint_ack_met(complaint=complaint, met_at=event.created_at)
+
+
+def _classified(complaint: Complaint, event: ComplaintEvent) -> None:
+    services.complaint_resolution_due_set(complaint=complaint)
+
+
+def _reprioritized(complaint: Complaint, event: ComplaintEvent) -> None:
+    services.complaint_resolution_due_recompute(
+        complaint=complaint, actor=event.actor, now=event.created_at
+    )
+
+
+def _reopened(complaint: Complaint, event: ComplaintEvent) -> None:
+    services.complaint_resolution_restart(complaint=complaint, started_at=event.created_at)
+
+
+def _decision_notified(complaint: Complaint, event: ComplaintEvent) -> None:
+    services.complaint_resolution_met(complaint=complaint, met_at=event.created_at)
+
+
+HANDLERS: dict[str, Handler] = {
+    "complaints.complaint.received": _received,
+    "complaints.complaint.acknowledged": _acknowledged,
+    "complaints.complaint.classified": _classified,
+    "complaints.complaint.reprioritized": _reprioritized,
+    "complaints.complaint.reopened": _reopened,
+    "complaints.complaint.decision_notified": _decision_notified,
+}
+
+
+def on_complaint_event(
+    sender: Any, *, event: ComplaintEvent, complaint: Complaint, **kwargs: Any
+) -> None:
+    handler = HANDLERS.get(event.action)
+    if handler is not None:
+        handler(complaint, event)

@@ -1,0 +1,368 @@
+"""SLA workflows: due dates, met times, and the sweep that records at-risk and
+breached targets (PROCESS.md, "When the SLA is met").
+
+Two targets per complaint:
+
+* ``ack``: the "same day" acknowledgement, due at receipt, met when the
+  complaint is acknowledged.
+* ``resolution``: the solution proposal, due 1/3/5 business days after receipt
+  by priority once the complaint is classified, met when the decision is
+  notified; a re-opening starts a new cycle counted from the re-opening.
+
+Due dates are written by the receivers in sla.handlers, inside the transaction
+of the history row that caused them. Every function here takes keyword
+arguments only and is called by handlers, tasks and commands alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from complaints.models import Complaint
+from complaints.services import Actor, event_record
+from sla import conf
+from sla.calendar import acknowledgement_due, add_business_days
+from sla.targets import (
+    ACK,
+    DUE_CHANGED,
+    RESOLUTION,
+    Target,
+    at_risk_after,
+    business_seconds,
+    iso,
+    resolution_days_for,
+)
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "SweepResult",
+    "complaint_ack_due_set",
+    "complaint_ack_met",
+    "complaint_resolution_due_recompute",
+    "complaint_resolution_due_set",
+    "complaint_resolution_met",
+    "complaint_resolution_restart",
+    "sla_sweep",
+]
+
+
+# --- Writing due dates ---------------------------------------------------------------
+
+
+def _write(complaint: Complaint, *, only_if: Q | None = None, **values: Any) -> bool:
+    """UPDATE the complaint's row and mirror the values on the instance.
+
+    A queryset update (no save()): the receivers run inside the caller's
+    transaction, after it saved its own fields, and must not overwrite them
+    from a possibly stale instance. The instance is updated too so the caller
+    (and the other receivers) see the new values.
+    """
+    queryset = Complaint.objects.filter(pk=complaint.pk)
+    if only_if is not None:
+        queryset = queryset.filter(only_if)
+    if queryset.update(**values) != 1:
+        return False
+    for name, value in values.items():
+        if not hasattr(value, "resolve_expression"):
+            setattr(complaint, name, value)
+    return True
+
+
+def _fresh(complaint: Complaint, *names: str) -> dict[str, Any]:
+    # The signal's instance may predate other receivers' writes; read the row.
+    return Complaint.objects.filter(pk=complaint.pk).values(*names).get()
+
+
+def complaint_ack_due_set(*, complaint: Complaint) -> None:
+    """At receipt: the acknowledgement is due "within the same day" (PROCESS.md stage 2)."""
+    received_at = complaint.received_at
+    due = acknowledgement_due(received_at)
+    _write(complaint, ack_due_at=due, ack_at_risk_after=at_risk_after(received_at, due))
+
+
+def complaint_ack_met(*, complaint: Complaint, met_at: datetime) -> None:
+    """The acknowledgement reached the customer: the target is met, perhaps late."""
+    row = _fresh(complaint, "received_at", "ack_due_at")
+    met = _write(
+        complaint,
+        only_if=Q(ack_met_at__isnull=True),
+        ack_met_at=met_at,
+        ack_business_seconds=business_seconds(row["received_at"], met_at),
+    )
+    if met:
+        _record_late_breach(complaint=complaint, target=ACK, due=row["ack_due_at"], met_at=met_at)
+
+
+def complaint_resolution_due_set(*, complaint: Complaint) -> None:
+    """At classification: 1/3/5 business days by priority, counted from receipt."""
+    row = _fresh(complaint, "kind", "priority", "received_at", "resolution_started_at")
+    days = resolution_days_for(kind=row["kind"], priority=row["priority"])
+    if days is None:
+        return
+    start = row["resolution_started_at"] or row["received_at"]
+    due = add_business_days(start, days)
+    _write(
+        complaint,
+        resolution_started_at=start,
+        resolution_due_at=due,
+        resolution_at_risk_after=at_risk_after(start, due),
+    )
+
+
+def complaint_resolution_due_recompute(
+    *, complaint: Complaint, actor: Actor = None, now: datetime | None = None
+) -> bool:
+    """After a priority change: the open resolution target gets the new priority's due date.
+
+    Records ``sla.resolution.due_changed`` when the date moves. A target
+    already met keeps its due date (its outcome is history). A recorded breach
+    stays recorded; an at-risk marker is cleared when the new date puts the
+    target back on track, so it can warn again. Returns whether it changed.
+    """
+    now = now or timezone.now()
+    row = _fresh(
+        complaint,
+        "kind",
+        "priority",
+        "received_at",
+        "resolution_started_at",
+        "resolution_due_at",
+        "resolution_met_at",
+    )
+    days = resolution_days_for(kind=row["kind"], priority=row["priority"])
+    if days is None or row["resolution_due_at"] is None or row["resolution_met_at"] is not None:
+        return False
+    start = row["resolution_started_at"] or row["received_at"]
+    due = add_business_days(start, days)
+    if due == row["resolution_due_at"]:
+        return False
+    risk = at_risk_after(start, due)
+    values: dict[str, Any] = {
+        "resolution_started_at": start,
+        "resolution_due_at": due,
+        "resolution_at_risk_after": risk,
+    }
+    if risk > now:
+        values["resolution_at_risk_at"] = None
+    _write(complaint, **values)
+    event_record(
+        complaint=complaint,
+        action=DUE_CHANGED,
+        actor=actor,
+        data={
+            "from": iso(row["resolution_due_at"]),
+            "to": iso(due),
+            "priority": row["priority"],
+            "business_days": days,
+        },
+    )
+    return True
+
+
+def complaint_resolution_restart(*, complaint: Complaint, started_at: datetime) -> None:
+    """A re-opening (the customer rejected the decision): a new resolution cycle.
+
+    PROCESS.md: a new due date counted from the re-opening with the same rules.
+    The cycle's met time and markers start empty; the previous cycle's events
+    stay in the history and in breach_count.
+    """
+    row = _fresh(complaint, "kind", "priority")
+    days = resolution_days_for(kind=row["kind"], priority=row["priority"])
+    if days is None:
+        return
+    due = add_business_days(started_at, days)
+    _write(
+        complaint,
+        resolution_started_at=started_at,
+        resolution_due_at=due,
+        resolution_at_risk_after=at_risk_after(started_at, due),
+        resolution_met_at=None,
+        resolution_at_risk_at=None,
+        resolution_breached_at=None,
+        resolution_business_seconds=None,
+    )
+
+
+def complaint_resolution_met(*, complaint: Complaint, met_at: datetime) -> None:
+    """The decision with the solution proposal reached the customer."""
+    row = _fresh(complaint, "resolution_started_at", "received_at", "resolution_due_at")
+    if row["resolution_due_at"] is None:
+        return  # no target (feedback): nothing to meet
+    met = _write(
+        complaint,
+        only_if=Q(resolution_met_at__isnull=True),
+        resolution_met_at=met_at,
+        resolution_business_seconds=business_seconds(
+            row["resolution_started_at"] or row["received_at"], met_at
+        ),
+    )
+    if met:
+        _record_late_breach(
+            complaint=complaint, target=RESOLUTION, due=row["resolution_due_at"], met_at=met_at
+        )
+
+
+def _record_late_breach(
+    *, complaint: Complaint, target: Target, due: datetime | None, met_at: datetime
+) -> None:
+    # A target met after its due date but before the sweep noticed (the sweep
+    # runs once a minute, or not at all in the embedded default) is still a
+    # breach: record it now, with the same claim the sweep uses, so that each
+    # late target has exactly one breach row whoever sees it first.
+    if due is None or met_at <= due:
+        return
+    if _claim(complaint.pk, target.breached_at, met_at, count_breach=True):
+        setattr(complaint, target.breached_at, met_at)
+        event_record(
+            complaint=complaint,
+            action=target.breached_action,
+            data={"due_at": iso(due), "met_at": iso(met_at)},
+        )
+        logger.warning(
+            "SLA %s target of %s met late (due %s, met %s)",
+            target.name,
+            complaint.tracking_number,
+            iso(due),
+            iso(met_at),
+        )
+
+
+def _claim(pk: int, marker: str, now: datetime, *, count_breach: bool = False) -> bool:
+    """Set ``marker`` if nobody has: UPDATE ... WHERE marker IS NULL must touch the row.
+
+    Two sweeps (or a sweep and a transition) racing for the same event both
+    reach this UPDATE; the database serialises them on the row lock, and
+    PostgreSQL re-checks the WHERE clause on the row the winner committed, so
+    the loser updates nothing and records nothing.
+    """
+    values: dict[str, Any] = {marker: now}
+    if count_breach:
+        values["breach_count"] = F("breach_count") + 1
+    return Complaint.objects.filter(pk=pk, **{f"{marker}__isnull": True}).update(**values) == 1
+
+
+# --- The sweep -------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    """Events recorded by one sweep, by history code."""
+
+    now: datetime
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.counts)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    target: Target
+    kind: str  # "at_risk" or "breached"
+
+    @property
+    def action(self) -> str:
+        return self.target.at_risk_action if self.kind == "at_risk" else self.target.breached_action
+
+    @property
+    def marker(self) -> str:
+        return self.target.at_risk_at if self.kind == "at_risk" else self.target.breached_at
+
+    @property
+    def order(self) -> str:
+        return self.target.at_risk_after if self.kind == "at_risk" else self.target.due
+
+    def pending(self, now: datetime) -> Q:
+        if self.kind == "at_risk":
+            return self.target.at_risk_pending(now)
+        return self.target.breach_pending(now)
+
+
+# Breaches first: when both are due in one run, the breach (the more urgent
+# escalation) goes out first; the at-risk rule skips targets already past due.
+_RULES: tuple[_Rule, ...] = (
+    _Rule(ACK, "breached"),
+    _Rule(RESOLUTION, "breached"),
+    _Rule(ACK, "at_risk"),
+    _Rule(RESOLUTION, "at_risk"),
+)
+
+
+def sla_sweep(*, now: datetime | None = None, batch_size: int | None = None) -> SweepResult:
+    """Record every target that became at risk or breached and is not recorded yet.
+
+    For each event: claim it with a conditional UPDATE of its marker, append
+    the history row (``sla.ack.at_risk``, ``sla.ack.breached``,
+    ``sla.resolution.at_risk``, ``sla.resolution.breached``; the notifications
+    app escalates on these codes) and log it. Safe to run twice and from
+    several workers at once: a claimed event is never recorded again. Its
+    queries follow the number of events (each rule is one indexed SELECT of
+    at most ``batch_size`` rows, then two writes per event), not the number of
+    open complaints.
+    """
+    now = now or timezone.now()
+    batch = batch_size or conf.sweep_batch_size()
+    result = SweepResult(now=now)
+    for rule in _RULES:
+        result.counts[rule.action] = _sweep_rule(rule=rule, now=now, batch=batch)
+    if result.total:
+        logger.info("SLA sweep at %s recorded %s", iso(now), result.counts)
+    return result
+
+
+def _sweep_rule(*, rule: _Rule, now: datetime, batch: int) -> int:
+    recorded = 0
+    with transaction.atomic():
+        # skip_locked: a second sweep running at the same moment passes over the
+        # rows this one holds instead of waiting for them, then finds them
+        # marked. (SQLite ignores it and serialises writers; the claim below
+        # still makes every event count once.)
+        candidates = list(
+            Complaint.objects.select_for_update(skip_locked=True)
+            .filter(rule.pending(now))
+            .order_by(rule.order, "pk")[:batch]
+        )
+        for complaint in candidates:
+            if not _claim(complaint.pk, rule.marker, now, count_breach=rule.kind == "breached"):
+                continue
+            setattr(complaint, rule.marker, now)
+            due: datetime = getattr(complaint, rule.target.due)
+            event_record(
+                complaint=complaint,
+                action=rule.action,
+                data=_event_data(complaint, rule, due),
+            )
+            # Until the notifications app escalates on the history code, this
+            # log line is the escalation.
+            logger.warning(
+                "SLA %s: %s %s (due %s, assignee %s)",
+                rule.action,
+                complaint.tracking_number,
+                complaint.priority or "-",
+                iso(due),
+                complaint.assignee_id or "-",
+            )
+            recorded += 1
+    return recorded
+
+
+def _event_data(complaint: Complaint, rule: _Rule, due: datetime) -> Mapping[str, Any]:
+    data: dict[str, Any] = {"due_at": iso(due), "priority": complaint.priority}
+    if rule.kind == "at_risk":
+        data["at_risk_after"] = iso(getattr(complaint, rule.target.at_risk_after))
+    if complaint.assignee_id:
+        data["assignee"] = complaint.assignee_id
+    return data
