@@ -49,7 +49,7 @@ check: lint typecheck
 
 # Turkish is the source of truth for customers; English strings are the msgids.
 messages: install
-	$(BIN)/python manage.py makemessages -l tr --ignore=.venv --ignore=var --no-obsolete
+	$(BIN)/python manage.py makemessages -l tr --ignore=.venv --ignore=var --ignore=tests --ignore=bench --no-obsolete
 	$(BIN)/python manage.py compilemessages -l tr --ignore=.venv
 
 clean:

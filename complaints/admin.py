@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -221,7 +222,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         due_at = due_at or obj.ack_due_at
         if due_at is None:
             return "—"
-        text = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
+        text = date_format(timezone.localtime(due_at), "SHORT_DATETIME_FORMAT")
         if obj.is_open and due_at < timezone.now():
             return format_html('<strong style="color:#b00020">{}</strong>', text)
         return text

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -231,7 +232,9 @@ class ComplaintClassifyApi(StaffApi):
         else:
             category = data.get("category")
             if category is not None and category.pk != complaint.category_id:
-                raise TransitionNotAllowed("The category cannot change after classification.")
+                raise TransitionNotAllowed(
+                    gettext("The category cannot change after classification.")
+                )
             if "priority" not in data:
                 raise GuardFailed({"priority": "Give the new priority."})
             complaint_reprioritize(

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 
@@ -28,5 +29,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-admin.site.site_header = "Şikâyet Yönetimi"
-admin.site.site_title = "Şikâyet Yönetimi"
+admin.site.site_header = _("Complaint management")
+admin.site.site_title = _("Complaint management")

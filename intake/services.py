@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from complaints.models import Complaint
 from complaints.services import Actor, ComplaintError, complaint_submit
@@ -93,5 +94,7 @@ def _replay(scope: str, key: str, fingerprint: str) -> IntakeResult | None:
     if record is None:
         return None
     if record.fingerprint != fingerprint:
-        raise IdempotencyConflict("This idempotency key was already used for another request.")
+        raise IdempotencyConflict(
+            gettext("This idempotency key was already used for another request.")
+        )
     return IntakeResult(record.complaint, created=False)

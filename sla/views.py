@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -44,7 +44,7 @@ class DashboardFilterForm(forms.Form):
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     priority = forms.ChoiceField(label=_("Priority"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False)
@@ -167,7 +167,7 @@ def _chart_data(board: Dashboard, dimension: str) -> dict[str, Any]:
         },
         "open": {
             "stages": [row["label"] for row in board.open_rows],
-            "priorities": [label for _v, label in board.priorities] + [_g("Not classified")],
+            "priorities": [label for _v, label in board.priorities] + [gettext("Not classified")],
             "cells": [row["cells"] for row in board.open_rows],
         },
         "ageing": {
@@ -175,10 +175,10 @@ def _chart_data(board: Dashboard, dimension: str) -> dict[str, Any]:
             "values": [n for _label, n in board.ageing],
         },
         "labels": {
-            "overall": _g("All"),
-            "ack": _g("Acknowledgement on time (%)"),
-            "resolution": _g("Resolution on time (%)"),
-            "open": _g("Open complaints"),
+            "overall": gettext("All"),
+            "ack": gettext("Acknowledgement on time (%)"),
+            "resolution": gettext("Resolution on time (%)"),
+            "open": gettext("Open complaints"),
         },
     }
 
@@ -227,26 +227,26 @@ def _csv_rows(
     yield "\ufeff"
     yield writer.writerow(
         [
-            _g("Tracking number"),
-            _g("Received at"),
-            _g("Kind"),
-            _g("Channel"),
-            _g("Priority"),
-            _g("Category"),
-            _g("Stage"),
-            _g("Representative"),
-            _g("Acknowledgement due"),
-            _g("Acknowledged at"),
-            _g("Acknowledgement state"),
-            _g("Acknowledgement breach recorded at"),
-            _g("Resolution due"),
-            _g("Decision notified at"),
-            _g("Resolution state"),
-            _g("Resolution breach recorded at"),
-            _g("Breaches"),
-            _g("Times re-opened"),
-            _g("Subject"),
-            _g("Link"),
+            gettext("Tracking number"),
+            gettext("Received at"),
+            gettext("Kind"),
+            gettext("Channel"),
+            gettext("Priority"),
+            gettext("Category"),
+            gettext("Stage"),
+            gettext("Representative"),
+            gettext("Acknowledgement due"),
+            gettext("Acknowledged at"),
+            gettext("Acknowledgement state"),
+            gettext("Acknowledgement breach recorded at"),
+            gettext("Resolution due"),
+            gettext("Decision notified at"),
+            gettext("Resolution state"),
+            gettext("Resolution breach recorded at"),
+            gettext("Breaches"),
+            gettext("Times re-opened"),
+            gettext("Subject"),
+            gettext("Link"),
         ]
     )
     for row in rows:
