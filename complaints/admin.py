@@ -114,18 +114,19 @@ class ComplaintActionForm(ActionForm):
 
 @admin.register(Complaint)
 class ComplaintAdmin(admin.ModelAdmin):
+    # What triage looks at first comes first: the list is wider than the screen.
     list_display = [
         "tracking_number",
         "subject",
+        "due",
+        "priority",
+        "stage",
         "customer_name",
         "kind",
         "channel",
-        "stage",
-        "priority",
         "category",
         "assignee",
         "received_at",
-        "due",
     ]
     list_display_links = ["tracking_number", "subject"]
     list_select_related = ["customer", "category", "assignee"]

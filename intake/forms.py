@@ -39,6 +39,12 @@ class SubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-        for name, field in self.fields.items():
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"id_{name}_helptext"
+
+    def clean(self):
+        # Said at once, with the other missing fields; the intake service
+        # enforces the same rule for every channel.
+        data = super().clean() or {}
+        no_contact = not data.get("email") and not (data.get("phone") or "").strip()
+        if no_contact and "email" not in self.errors and "phone" not in self.errors:
+            self.add_error("email", _("Give an e-mail address or a phone number."))
+        return data

@@ -25,12 +25,15 @@
       options: {
         maintainAspectRatio: false,
         spanGaps: true,
+        // A single week of data sits on the 100 % line at the edge: don't cut it off.
+        clip: false,
+        layout: { padding: { top: 6, right: 8 } },
         interaction: { mode: "index", intersect: false },
         scales: {
           y: { min: 0, max: 100, ticks: { callback: function (v) { return v + " %"; } } }
         },
         plugins: {
-          legend: { position: "bottom", labels: { boxWidth: 12 } },
+          legend: { position: "bottom", labels: { boxWidth: 12, usePointStyle: true } },
           tooltip: {
             callbacks: {
               label: function (ctx) {

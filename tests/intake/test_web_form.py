@@ -110,3 +110,19 @@ def test_the_done_page_without_a_submission_goes_back_to_the_form(client):
     response = client.get(reverse("intake:submitted"))
     assert response.status_code == 302
     assert response["Location"] == reverse("intake:submit")
+
+
+def test_missing_contact_is_reported_together_with_the_other_missing_fields(client):
+    response = client.post(
+        "/submit/", form_data(email="", phone="", subject=""), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    errors = response.context["form"].errors
+    assert "subject" in errors
+    assert errors["email"] == ["Give an e-mail address or a phone number."]
+
+
+def test_error_messages_are_linked_to_their_inputs(client):
+    response = client.post("/submit/", form_data(email="", phone="123"))
+    body = response.content.decode()
+    assert 'aria-describedby="id_phone_helptext id_phone_error"' in body
+    assert 'id="id_phone_error"' in body
