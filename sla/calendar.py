@@ -85,14 +85,15 @@ def opening_time() -> time:
     return _parse_time(getattr(settings, "SLA_OPENING_TIME", DEFAULT_OPENING_TIME))
 
 
-def _full_day_closing() -> time:
+def full_day_closing_time() -> time:
     return _parse_time(getattr(settings, "SLA_CLOSING_TIME", DEFAULT_CLOSING_TIME))
 
 
-def _half_day_closing() -> time:
+def half_day_closing_time() -> time:
     return _parse_time(
         getattr(settings, "SLA_HALF_DAY_CLOSING_TIME", DEFAULT_HALF_DAY_CLOSING_TIME)
     )
+
 
 
 def _country() -> str:
@@ -227,13 +228,13 @@ def _is_business_day(d: date, overrides: Mapping[date, str]) -> bool:
 def _closing_time(d: date, overrides: Mapping[date, str]) -> time:
     override = overrides.get(d)
     if override == _HALF_DAY:
-        return _half_day_closing()
+        return half_day_closing_time()
     if override == _OPEN:
         # "open" makes a normal business day, even on a package half day.
-        return _full_day_closing()
+        return full_day_closing_time()
     if d in _year_holidays(d.year).half_days:
-        return _half_day_closing()
-    return _full_day_closing()
+        return half_day_closing_time()
+    return full_day_closing_time()
 
 
 def _next_business_day(d: date, overrides: Mapping[date, str]) -> date:

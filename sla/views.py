@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from complaints.models import Channel, Kind, Priority, Stage
-from sla import conf
+from sla import calendar, conf
 from sla.selectors import (
     BREACH_COLUMNS,
     Dashboard,
@@ -146,6 +146,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "resolution_series": data.compliance["resolution"][dimension],
         "csv_query": request.GET.urlencode(),
         "states": SlaState,
+        "hours": {
+            "opening": calendar.opening_time(),
+            "closing": calendar.full_day_closing_time(),
+            "half_day_closing": calendar.half_day_closing_time(),
+        },
     }
     return render(request, "sla/dashboard.html", context)
 
