@@ -569,12 +569,16 @@ class RootCauseAdmin(TaxonomyAdmin):
 class ComplaintEventAdmin(admin.ModelAdmin):
     """The audit log, read-only."""
 
-    list_display = ["created_at", "complaint", "action", "from_stage", "to_stage", "actor"]
+    list_display = ["created_at", "complaint", "action_name", "from_stage", "to_stage", "actor"]
     list_select_related = ["complaint", "actor"]
     list_filter = ["action", "to_stage"]
     search_fields = ["=complaint__tracking_number", "action"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_name(self, obj: ComplaintEvent) -> str:
+        return format_html('<span title="{}">{}</span>', obj.action, obj.action_label)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

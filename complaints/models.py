@@ -427,3 +427,9 @@ class ComplaintEvent(models.Model):
     @property
     def is_stage_change(self) -> bool:
         return bool(self.to_stage)
+
+    @property
+    def action_label(self) -> str:
+        from .history import action_label
+
+        return action_label(self.action)

@@ -15,3 +15,9 @@ class NotificationsConfig(AppConfig):
 
         complaint_event.connect(handlers.on_complaint_event, dispatch_uid="notifications")
         tracking.connect(handlers.on_anymail_tracking, dispatch_uid="notifications-anymail")
+
+        from complaints.history import action_label_register
+
+        action_label_register("notifications.notice.sent", _("Notice sent"))
+        action_label_register("notifications.notice.failed", _("Notice failed"))
+        action_label_register("notifications.notice.retried", _("Notice sent again"))

@@ -95,7 +95,6 @@ def half_day_closing_time() -> time:
     )
 
 
-
 def _country() -> str:
     return str(getattr(settings, "SLA_CALENDAR_COUNTRY", DEFAULT_CALENDAR_COUNTRY))
 

@@ -302,3 +302,13 @@ def test_the_sla_filter_lists_complaints_at_risk_and_with_a_recorded_breach(clie
     assert list(response.context["cl"].result_list) == [at_risk]
     response = client.get(CHANGELIST, {"sla": "breach_recorded"})
     assert list(response.context["cl"].result_list) == [breached_once]
+
+
+def test_the_history_shows_readable_actions_with_the_code_at_hand(client, agent):
+    client.force_login(agent)
+    complaint = advance(make_complaint(), Stage.ACKNOWLEDGED, agent)
+    body = client.get(change_url(complaint)).content.decode()
+    assert 'title="complaints.complaint.acknowledged"' in body
+    assert "<code>complaints.complaint.acknowledged</code>" not in body
+    event = complaint.events.get(action="complaints.complaint.acknowledged")
+    assert event.action_label != event.action
