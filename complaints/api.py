@@ -236,7 +236,7 @@ class ComplaintClassifyApi(StaffApi):
                     gettext("The category cannot change after classification.")
                 )
             if "priority" not in data:
-                raise GuardFailed({"priority": "Give the new priority."})
+                raise GuardFailed({"priority": gettext("Give the new priority.")})
             complaint_reprioritize(
                 complaint=complaint,
                 priority=data["priority"],
