@@ -26,6 +26,8 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py demo_data
 
+# Links in the notices printed to the console point at this server.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (form: /submit/, tracking: /track/, staff: /admin/, SLA: /dashboard/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

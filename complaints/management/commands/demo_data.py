@@ -99,7 +99,7 @@ class Command(BaseCommand):
             users = self._users()
             created = self._complaints(users["temsilci"])
         self.stdout.write(self.style.SUCCESS(f"Demo complaints created: {created}"))
-        self.stdout.write("Demo logins (http://127.0.0.1:8000/admin/):")
+        self.stdout.write(f"Demo logins ({settings.SITE_URL}/admin/):")
         for username, password, group, _name in DEMO_USERS:
             role = group or "superuser"
             self.stdout.write(f"  {role:<15} {username:<10} / {password}")
