@@ -195,6 +195,20 @@ NOTIFICATIONS_TWILIO_STATUS_CALLBACK = env.bool(
     "NOTIFICATIONS_TWILIO_STATUS_CALLBACK", default=True
 )
 
+# Intake (docs/channels.md): abuse limits and what the outside world sees.
+INTAKE_RATE_LIMIT_ENABLED = env.bool("INTAKE_RATE_LIMIT_ENABLED", default=True)
+INTAKE_RATE_LIMITS = {
+    "submit": env.str("INTAKE_RATE_LIMIT_SUBMIT", default="20/h"),
+    "track": env.str("INTAKE_RATE_LIMIT_TRACK", default="60/m"),
+    "webhook": env.str("INTAKE_RATE_LIMIT_WEBHOOK", default="600/m"),
+}
+# Behind a reverse proxy (docker-compose behind TLS termination) set this to the
+# number of proxies that append to X-Forwarded-For, or every client shares one limit.
+INTAKE_TRUSTED_PROXY_COUNT = env.int("INTAKE_TRUSTED_PROXY_COUNT", default=0)
+INTAKE_PUBLIC_BASE_URL = env.str("INTAKE_PUBLIC_BASE_URL", default="")
+INTAKE_ATTACHMENT_MAX_BYTES = env.int("INTAKE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+INTAKE_ATTACHMENT_MAX_COUNT = env.int("INTAKE_ATTACHMENT_MAX_COUNT", default=10)
+
 # --- The process (PROCESS.md) ---------------------------------------------------
 # Where a phone number is given without a country code, it is read as Turkish.
 PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="TR")
