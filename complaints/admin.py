@@ -4,6 +4,7 @@ here writes a field of a complaint directly."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -11,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,7 +20,6 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
 
 from . import services
 from .contacts import normalize_phone
@@ -219,8 +219,14 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("due"), ordering="resolution_due_at")
     def due(self, obj: Complaint) -> str:
-        due_at = obj.resolution_due_at if obj.acknowledged_at else obj.ack_due_at
-        due_at = due_at or obj.ack_due_at
+        # The next target still to meet: the acknowledgement, then the resolution.
+        due_at: datetime | None
+        if obj.ack_met_at is None and obj.ack_due_at is not None:
+            due_at = obj.ack_due_at
+        elif obj.resolution_met_at is None:
+            due_at = obj.resolution_due_at
+        else:
+            due_at = None
         if due_at is None:
             return "—"
         text = date_format(timezone.localtime(due_at), "SHORT_DATETIME_FORMAT")
@@ -430,7 +436,7 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def _simple_post(self, request, pk, form_class, action, success: str) -> HttpResponse:
         if request.method != "POST":
-            return require_POST(lambda r: HttpResponse())(request)
+            return HttpResponseNotAllowed(["POST"])
         complaint = self._get_for_action(request, pk)
         form = form_class(request.POST)
         if not form.is_valid():

@@ -312,3 +312,34 @@ def test_the_history_shows_readable_actions_with_the_code_at_hand(client, agent)
     assert "<code>complaints.complaint.acknowledged</code>" not in body
     event = complaint.events.get(action="complaints.complaint.acknowledged")
     assert event.action_label != event.action
+
+
+def test_the_due_column_shows_the_next_target_still_to_meet(representative):
+    from datetime import timedelta
+
+    from django.contrib.admin.sites import site
+    from django.utils import timezone
+
+    admin_ = site._registry[Complaint]
+    complaint = make_complaint()
+    now = timezone.now()
+    ack_due, resolution_due = now + timedelta(hours=2), now + timedelta(days=3)
+    Complaint.objects.filter(pk=complaint.pk).update(
+        ack_due_at=ack_due, ack_met_at=None, resolution_due_at=resolution_due
+    )
+    complaint.refresh_from_db()
+    shown_ack = admin_.due(complaint)
+    Complaint.objects.filter(pk=complaint.pk).update(ack_met_at=now)
+    complaint.refresh_from_db()
+    shown_resolution = admin_.due(complaint)
+    assert shown_ack != shown_resolution
+    Complaint.objects.filter(pk=complaint.pk).update(resolution_met_at=now)
+    complaint.refresh_from_db()
+    assert admin_.due(complaint) == "—"
+
+
+def test_the_message_form_only_accepts_post(client, agent):
+    client.force_login(agent)
+    complaint = make_complaint()
+    response = client.get(reverse("admin:complaints_complaint_message", args=[complaint.pk]))
+    assert response.status_code == 405
