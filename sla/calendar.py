@@ -19,6 +19,8 @@ queried per call.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
 import uuid
 from collections.abc import Mapping
@@ -30,6 +32,8 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "VERSION_CACHE_KEY",
@@ -166,16 +170,30 @@ def bump_overrides_version() -> None:
     """
     # timeout=None: the default cache timeout (300 s) would make every process
     # reload the overrides every five minutes for no reason.
-    cache.set(VERSION_CACHE_KEY, _new_version(), timeout=None)
+    try:
+        cache.set(VERSION_CACHE_KEY, _new_version(), timeout=None)
+    except Exception:
+        # The override is saved; other processes see it once the cache is back
+        # (this one reloads on its next call, see _override_kinds).
+        logger.warning("calendar: could not publish the overrides version", exc_info=True)
+        with _overrides.lock:
+            _overrides.kinds = None
 
 
-def _current_version() -> str:
-    version = cache.get(VERSION_CACHE_KEY)
-    if version is None:
-        # First use, or the key was evicted: publish a fresh token (add() keeps
-        # a token another process may have published in the meantime).
-        cache.add(VERSION_CACHE_KEY, _new_version(), timeout=None)
+def _current_version() -> str | None:
+    """The published overrides version, or None when the cache cannot be reached."""
+    try:
         version = cache.get(VERSION_CACHE_KEY)
+        if version is None:
+            # First use, or the key was evicted: publish a fresh token (add() keeps
+            # a token another process may have published in the meantime).
+            cache.add(VERSION_CACHE_KEY, _new_version(), timeout=None)
+            version = cache.get(VERSION_CACHE_KEY)
+    except Exception:
+        # Redis down must not stop a complaint from being recorded: due dates
+        # are computed from what this process holds (or the table) until it's back.
+        logger.warning("calendar: cache unreachable, using the overrides held", exc_info=True)
+        return None
     return str(version)
 
 
@@ -184,10 +202,10 @@ def _override_kinds() -> Mapping[date, str]:
     # we hold new rows under the old version and simply reload once more later,
     # instead of holding old rows under the new version forever.
     version = _current_version()
-    if _overrides.kinds is not None and _overrides.version == version:
+    if _overrides.kinds is not None and (version is None or _overrides.version == version):
         return _overrides.kinds
     with _overrides.lock:
-        if _overrides.kinds is None or _overrides.version != version:
+        if _overrides.kinds is None or (version is not None and _overrides.version != version):
             # Imported here: the calendar is imported before the app registry is
             # ready, and the model imports this module for the version bump.
             from sla.models import CalendarOverride
@@ -204,7 +222,8 @@ def clear_cache() -> None:
     with _overrides.lock:
         _overrides.kinds = None
         _overrides.version = None
-    cache.delete(VERSION_CACHE_KEY)
+    with contextlib.suppress(Exception):
+        cache.delete(VERSION_CACHE_KEY)
 
 
 # --- Days ------------------------------------------------------------------------------
