@@ -18,6 +18,13 @@
     return (value && value.trim()) || fallback;
   }
 
+  // Turkish writes the sign first (%11,1); English after (11.1 %).
+  var turkish = (document.documentElement.lang || "tr").indexOf("tr") === 0;
+  function percent(v) {
+    var text = turkish ? String(v).replace(".", ",") : String(v);
+    return turkish ? "%" + text : text + "\u00a0%";
+  }
+
   function lineChart(canvas, labels, datasets) {
     return new Chart(canvas, {
       type: "line",
@@ -30,14 +37,14 @@
         layout: { padding: { top: 6, right: 8 } },
         interaction: { mode: "index", intersect: false },
         scales: {
-          y: { min: 0, max: 100, ticks: { callback: function (v) { return v + " %"; } } }
+          y: { min: 0, max: 100, ticks: { callback: function (v) { return percent(v); } } }
         },
         plugins: {
           legend: { position: "bottom", labels: { boxWidth: 12, usePointStyle: true } },
           tooltip: {
             callbacks: {
               label: function (ctx) {
-                return ctx.dataset.label + ": " + (ctx.parsed.y === null ? "—" : ctx.parsed.y + " %");
+                return ctx.dataset.label + ": " + (ctx.parsed.y === null ? "—" : percent(ctx.parsed.y));
               }
             }
           }
