@@ -30,6 +30,7 @@ from .forms import (
     ReprioritizeForm,
     transition_form_class,
 )
+from .history import action_label
 from .models import (
     Category,
     Complaint,
@@ -571,13 +572,27 @@ class RootCauseAdmin(TaxonomyAdmin):
     pass
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """The actions recorded so far, by their readable names."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        codes = ComplaintEvent.objects.order_by().values_list("action", flat=True).distinct()
+        return sorted(((code, action_label(code)) for code in codes), key=lambda c: c[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(ComplaintEvent)
 class ComplaintEventAdmin(admin.ModelAdmin):
     """The audit log, read-only."""
 
     list_display = ["created_at", "complaint", "action_name", "from_stage", "to_stage", "actor"]
     list_select_related = ["complaint", "actor"]
-    list_filter = ["action", "to_stage"]
+    list_filter = [ActionFilter, "to_stage"]
     search_fields = ["=complaint__tracking_number", "action"]
     date_hierarchy = "created_at"
     show_full_result_count = False

@@ -345,3 +345,14 @@ def test_the_message_form_only_accepts_post(client, agent):
     complaint = make_complaint()
     response = client.get(reverse("admin:complaints_complaint_message", args=[complaint.pk]))
     assert response.status_code == 405
+
+
+def test_the_audit_log_filters_by_readable_action_names(client, superuser):
+    client.force_login(superuser)
+    complaint = advance(make_complaint(), Stage.ACKNOWLEDGED, superuser)
+    response = client.get(
+        "/admin/complaints/complaintevent/", {"action": "complaints.complaint.acknowledged"}
+    )
+    assert [e.complaint for e in response.context["cl"].result_list] == [complaint]
+    body = response.content.decode()
+    assert "?action=complaints.complaint.received" in body
