@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category, Complaint, Priority, Stage
@@ -90,6 +91,7 @@ class Dashboard:
     decided: int
     reopened: int
     categories: dict[int, str] = field(default_factory=dict)
+    root_causes: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def reopen_rate(self) -> float | None:
@@ -117,6 +119,7 @@ def dashboard_get(
             filters, now, categories
         )
         timings = period_timings(filters)
+        root_causes = _root_causes(filters)
     return Dashboard(
         now=now,
         filters=filters,
@@ -137,7 +140,26 @@ def dashboard_get(
         decided=decided,
         reopened=reopened,
         categories=categories,
+        root_causes=root_causes,
     )
+
+
+def _root_causes(filters: DashboardFilters, limit: int = 10) -> list[tuple[str, int]]:
+    """The most frequent root causes found in the period (PROCESS.md: managers
+    follow root causes so that problems do not recur)."""
+    english = (get_language() or "tr").startswith("en")
+    rows = (
+        Complaint.objects.filter(
+            filters.period_q(), filters.complaint_q(), root_cause__isnull=False
+        )
+        .values("root_cause__name_tr", "root_cause__name_en")
+        .annotate(n=Count("id"))
+        .order_by("-n", "root_cause__name_tr")[:limit]
+    )
+    return [
+        (row["root_cause__name_en"] if english else row["root_cause__name_tr"], row["n"])
+        for row in rows
+    ]
 
 
 def _open() -> QuerySet[Complaint]:

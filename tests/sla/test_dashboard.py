@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from complaints.models import Answer, Channel, Complaint, Priority, Stage
-from complaints.services import complaint_record_answer
+from complaints.models import Answer, Channel, Complaint, Priority, RootCause, Stage
+from complaints.services import complaint_record_answer, complaint_transition
 from sla.selectors import dashboard_get
 from sla.services import sla_sweep
 from sla.statistics import DashboardFilters, default_period
@@ -250,6 +250,30 @@ def test_reopen_rate_is_the_share_of_decided_complaints_reopened(receive, classi
 
     assert (data.reopened, data.decided) == (1, 4)
     assert data.reopen_rate == 25.0
+
+
+def test_root_causes_found_in_the_period_are_counted_most_frequent_first(
+    receive, classify, representative
+):
+    for _ in range(2):
+        advance(classify(receive()), Stage.RESPONDED, representative)  # root cause "process"
+    technical = advance(classify(receive()), Stage.IN_ANALYSIS, representative)
+    complaint_transition(
+        complaint=technical,
+        to=Stage.RESPONDED,
+        actor=representative,
+        fields={
+            "root_cause": RootCause.objects.get(code="technical"),
+            "root_cause_analysis": "Modem yazılımı",
+            "solution_proposal": "Güncelleme",
+        },
+    )
+    receive()  # no root cause yet: not counted
+
+    with translation.override("en"):
+        data = board()
+
+    assert data.root_causes == [("Process failure", 2), ("Technical fault", 1)]
 
 
 def _dashboard_queries(client) -> int:
