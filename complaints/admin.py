@@ -26,6 +26,7 @@ from .contacts import normalize_phone
 from .forms import (
     AssignForm,
     MessageForm,
+    RecategorizeForm,
     RegisterForm,
     ReprioritizeForm,
     transition_form_class,
@@ -285,6 +286,11 @@ class ComplaintAdmin(admin.ModelAdmin):
             ),
             path("<int:pk>/assign/", wrap(self.assign_view), name="complaints_complaint_assign"),
             path(
+                "<int:pk>/recategorize/",
+                wrap(self.recategorize_view),
+                name="complaints_complaint_recategorize",
+            ),
+            path(
                 "<int:pk>/reprioritize/",
                 wrap(self.reprioritize_view),
                 name="complaints_complaint_reprioritize",
@@ -325,6 +331,11 @@ class ComplaintAdmin(admin.ModelAdmin):
             if complaint.is_open
             and complaint.priority
             and user.has_perm("complaints.reprioritize_complaint")
+            else None,
+            "recategorize_form": RecategorizeForm(initial={"category": complaint.category_id})
+            if complaint.is_open
+            and complaint.priority
+            and user.has_perm("complaints.classify_complaint")
             else None,
             "message_form": MessageForm()
             if user.has_perm("complaints.add_complaintmessage")
@@ -417,6 +428,17 @@ class ComplaintAdmin(admin.ModelAdmin):
                 complaint=c, priority=d["priority"], reason=d["reason"], actor=request.user
             ),
             gettext("Priority changed."),
+        )
+
+    def recategorize_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._simple_post(
+            request,
+            pk,
+            RecategorizeForm,
+            lambda c, d: services.complaint_recategorize(
+                complaint=c, category=d["category"], reason=d["reason"], actor=request.user
+            ),
+            gettext("Category changed."),
         )
 
     def message_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -42,9 +43,9 @@ from .serializers import (
 )
 from .services import (
     GuardFailed,
-    TransitionNotAllowed,
     complaint_assign,
     complaint_message_add,
+    complaint_recategorize,
     complaint_reprioritize,
     complaint_submit,
     complaint_transition,
@@ -209,8 +210,9 @@ class ComplaintClassifyApi(StaffApi):
             "(its default priority applies unless `priority` is given, then with "
             "`priority_override_reason`); needs `complaints.classify_complaint`. On a "
             "classified, open complaint: a priority change with its reason; needs "
-            "`complaints.reprioritize_complaint`. The category cannot change after "
-            "classification (409)."
+            "`complaints.reprioritize_complaint`; a change of category with its reason "
+            "(`priority_override_reason` or `note`); needs `complaints.classify_complaint`. "
+            "The priority then follows the new category's default unless it was overridden."
         ),
         request=ClassifyInputSerializer,
         responses={200: ComplaintDetailOutputSerializer, **error_responses(400, 403, 404, 409)},
@@ -231,18 +233,19 @@ class ComplaintClassifyApi(StaffApi):
             )
         else:
             category = data.get("category")
-            if category is not None and category.pk != complaint.category_id:
-                raise TransitionNotAllowed(
-                    gettext("The category cannot change after classification.")
-                )
-            if "priority" not in data:
+            reason = data.get("priority_override_reason", "") or note
+            changes_category = category is not None and category.pk != complaint.category_id
+            if not changes_category and "priority" not in data:
                 raise GuardFailed({"priority": gettext("Give the new priority.")})
-            complaint_reprioritize(
-                complaint=complaint,
-                priority=data["priority"],
-                reason=data.get("priority_override_reason", "") or note,
-                actor=actor,
-            )
+            with transaction.atomic():
+                if category is not None and changes_category:
+                    complaint_recategorize(
+                        complaint=complaint, category=category, reason=reason, actor=actor
+                    )
+                if "priority" in data:
+                    complaint_reprioritize(
+                        complaint=complaint, priority=data["priority"], reason=reason, actor=actor
+                    )
         return _detail_response(request, pk)
 
 

@@ -104,6 +104,15 @@ class ReprioritizeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class RecategorizeForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(active=True)  # type: ignore[attr-defined]
+
+
 class MessageForm(forms.Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
     internal = forms.BooleanField(

@@ -32,6 +32,7 @@ for _transition in TRANSITIONS:
     )
 action_label_register("complaints.complaint.assigned", _("Assigned"))
 action_label_register("complaints.complaint.reprioritized", _("Priority changed"))
+action_label_register("complaints.complaint.recategorized", _("Category changed"))
 action_label_register("complaints.message.from_customer", _("Message from the customer"))
 action_label_register("complaints.message.from_staff", _("Message from staff"))
 action_label_register("complaints.message.internal_note", _("Internal note"))

@@ -19,6 +19,7 @@ from .contacts import normalize_email, normalize_phone
 from .models import (
     CONTACT_CHANNELS,
     Answer,
+    Category,
     Channel,
     Complaint,
     ComplaintEvent,
@@ -383,6 +384,38 @@ def complaint_assign(*, complaint: Complaint, assignee: Any, actor: Actor) -> Co
     return locked
 
 
+def _lock_classified_open(complaint: Complaint, message: str) -> Complaint:
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not locked.is_open or not locked.priority:
+        raise TransitionNotAllowed(message)
+    return locked
+
+
+def _reason_required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise GuardFailed({"priority_override_reason": _("Give a reason for the change.")})
+    return reason
+
+
+def _priority_change(
+    *, locked: Complaint, priority: str, override_reason: str, note: str, actor: Actor
+) -> None:
+    # One history row per priority change: the sla app moves the resolution
+    # due date when it sees it.
+    previous = locked.priority
+    locked.priority = priority
+    locked.priority_override_reason = override_reason
+    locked.save(update_fields=["priority", "priority_override_reason", "updated_at"])
+    event_record(
+        complaint=locked,
+        action="complaints.complaint.reprioritized",
+        actor=actor,
+        note=note,
+        data={"from": previous, "to": priority},
+    )
+
+
 def complaint_reprioritize(
     *, complaint: Complaint, priority: str, reason: str, actor: Actor
 ) -> Complaint:
@@ -390,27 +423,61 @@ def complaint_reprioritize(
     _check_permission(actor, "complaints.reprioritize_complaint")
     if priority not in Priority.values:
         raise GuardFailed({"priority": _("Choose high, normal or low.")})
-    if not (reason or "").strip():
-        raise GuardFailed({"priority_override_reason": _("Give a reason for the change.")})
+    reason = _reason_required(reason)
     with transaction.atomic():
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        if not locked.is_open or not locked.priority:
-            raise TransitionNotAllowed(
-                _("Only a classified, open complaint can change its priority.")
+        locked = _lock_classified_open(
+            complaint, _("Only a classified, open complaint can change its priority.")
+        )
+        if locked.priority != priority:
+            _priority_change(
+                locked=locked, priority=priority, override_reason=reason, note=reason, actor=actor
             )
-        if locked.priority == priority:
+    return locked
+
+
+def complaint_recategorize(
+    *, complaint: Complaint, category: Category, reason: str, actor: Actor
+) -> Complaint:
+    """Move a classified, open complaint to another category, the reason recorded.
+
+    Some criteria are known only after evaluation (PROCESS.md: "the company is
+    not at fault"). The priority follows the new category's default unless
+    staff had overridden it; a priority that changes is recorded as such, so
+    the resolution due date follows it.
+    """
+    _check_permission(actor, "complaints.classify_complaint")
+    reason = _reason_required(reason)
+    if not category.active:
+        raise GuardFailed({"category": _("This category is no longer in use.")})
+    with transaction.atomic():
+        locked = _lock_classified_open(
+            complaint, _("Only a classified, open complaint can change its category.")
+        )
+        previous = locked.category
+        if previous is not None and previous.pk == category.pk:
             return locked
-        previous = locked.priority
-        locked.priority = priority
-        locked.priority_override_reason = reason.strip()
-        locked.save(update_fields=["priority", "priority_override_reason", "updated_at"])
+        followed_default = previous is None or locked.priority == previous.default_priority
+        locked.category = category
+        locked.save(update_fields=["category", "updated_at"])
         event_record(
             complaint=locked,
-            action="complaints.complaint.reprioritized",
+            action="complaints.complaint.recategorized",
             actor=actor,
-            note=reason.strip(),
-            data={"from": previous, "to": priority},
+            note=reason,
+            data={"from": _describe(previous), "to": _describe(category)},
         )
+        if followed_default and locked.priority != category.default_priority:
+            _priority_change(
+                locked=locked,
+                priority=category.default_priority,
+                override_reason="",
+                note=reason,
+                actor=actor,
+            )
+        elif locked.priority == category.default_priority and locked.priority_override_reason:
+            # The override now agrees with the category: nothing left to explain.
+            locked.priority_override_reason = ""
+            locked.save(update_fields=["priority_override_reason", "updated_at"])
     return locked
 
 

@@ -320,12 +320,21 @@ def test_classify_later_changes_the_priority_with_the_reprioritize_permission(
     assert complaint.events.filter(action="complaints.complaint.reprioritized").exists()
 
 
-def test_classify_cannot_change_the_category_after_classification(client_for, representative):
-    complaint = advance(make_complaint(), Stage.TRACKING, representative)
-    response = client_for(representative).post(
-        url(complaint, "classify"), {"category": "communication"}, format="json"
+def test_classify_later_changes_the_category_with_a_reason(client_for, agent, representative):
+    complaint = advance(make_complaint(), Stage.IN_ANALYSIS, representative)  # financial
+    client = client_for(agent)
+    refused = client.post(
+        url(complaint, "classify"), {"category": "company-not-at-fault"}, format="json"
     )
-    assert response.status_code == 409
+    assert refused.status_code == 400
+    assert "priority_override_reason" in refused.json()["error"]["fields"]
+    response = client.post(
+        url(complaint, "classify"),
+        {"category": "company-not-at-fault", "note": "İnceleme: kusur müşteride."},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["priority"] == "low"  # the new category's default
 
 
 def test_classify_a_complaint_not_yet_acknowledged_is_a_409(client_for, agent):

@@ -356,3 +356,16 @@ def test_the_audit_log_filters_by_readable_action_names(client, superuser):
     assert [e.complaint for e in response.context["cl"].result_list] == [complaint]
     body = response.content.decode()
     assert "?action=complaints.complaint.received" in body
+
+
+def test_staff_change_the_category_after_evaluation_from_the_change_page(client, agent):
+    client.force_login(agent)
+    complaint = advance(make_complaint(), Stage.IN_ANALYSIS, agent)
+    assert client.get(change_url(complaint)).context["recategorize_form"] is not None
+    client.post(
+        reverse("admin:complaints_complaint_recategorize", args=[complaint.pk]),
+        {"category": category("company-not-at-fault").pk, "reason": "Kusur yok."},
+    )
+    complaint.refresh_from_db()
+    assert complaint.category == category("company-not-at-fault")
+    assert complaint.priority == "low"

@@ -22,12 +22,14 @@ from complaints.services import (
     TransitionNotAllowed,
     complaint_assign,
     complaint_message_add,
+    complaint_recategorize,
     complaint_record_answer,
     complaint_reprioritize,
     complaint_transition,
 )
 from complaints.signals import complaint_event
 from tests.factories import category, make_complaint
+from tests.helpers import advance
 
 
 def stage_history(complaint: Complaint) -> list[tuple[str, str, str]]:
@@ -590,3 +592,70 @@ def test_rows_a_receiver_writes_roll_back_with_the_change(complaint_in, represen
 
     assert state_of(complaint) == before
     assert not ComplaintMessage.objects.exists()
+
+
+# --- Changing the category after evaluation ----------------------------------------
+
+
+def test_a_new_category_brings_its_default_priority_and_moves_the_due_date(representative):
+    complaint = advance(make_complaint(), Stage.IN_ANALYSIS, representative)  # financial, normal
+    due_before = Complaint.objects.get(pk=complaint.pk).resolution_due_at
+    complaint = complaint_recategorize(
+        complaint=complaint,
+        category=category("company-not-at-fault"),
+        reason="İnceleme sonucu kusur yok.",
+        actor=representative,
+    )
+    complaint.refresh_from_db()
+    assert complaint.category is not None
+    assert (complaint.category.code, complaint.priority) == ("company-not-at-fault", "low")
+    actions = list(complaint.events.values_list("action", flat=True))
+    # The sla app moves the due date when it sees the priority change.
+    assert actions[-3:] == [
+        "complaints.complaint.recategorized",
+        "complaints.complaint.reprioritized",
+        "sla.resolution.due_changed",
+    ]
+    assert due_before is not None and complaint.resolution_due_at is not None
+    assert complaint.resolution_due_at > due_before  # 5 business days instead of 3
+
+
+def test_an_overridden_priority_stays_when_the_category_changes(representative):
+    complaint = advance(make_complaint(), Stage.TRACKING, representative)
+    complaint_reprioritize(
+        complaint=complaint, priority="high", reason="Basına yansıdı.", actor=representative
+    )
+    complaint = complaint_recategorize(
+        complaint=complaint,
+        category=category("communication"),
+        reason="Asıl sorun bilgilendirme.",
+        actor=representative,
+    )
+    complaint.refresh_from_db()
+    assert complaint.category is not None
+    assert (complaint.category.code, complaint.priority) == ("communication", "high")
+    assert complaint.priority_override_reason == "Basına yansıdı."
+
+
+def test_changing_the_category_needs_a_reason_a_classified_complaint_and_permission(
+    agent, outsider
+):
+    classified = advance(make_complaint(), Stage.CLASSIFIED, agent)
+    with pytest.raises(GuardFailed):
+        complaint_recategorize(
+            complaint=classified, category=category("communication"), reason=" ", actor=agent
+        )
+    with pytest.raises(PermissionDenied):
+        complaint_recategorize(
+            complaint=classified, category=category("communication"), reason="x", actor=outsider
+        )
+    with pytest.raises(TransitionNotAllowed):
+        complaint_recategorize(
+            complaint=make_complaint(email="new@example.com"),
+            category=category("communication"),
+            reason="x",
+            actor=agent,
+        )
+    classified.refresh_from_db()
+    assert classified.category is not None
+    assert classified.category.code == "financial"
