@@ -20,7 +20,7 @@ FORM = {
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_retries_create_one_complaint():
     barrier = threading.Barrier(2)
     results: list[tuple[int, str]] = []

@@ -18,9 +18,9 @@ from tests.factories import make_complaint
 
 @pytest.fixture
 def seeded(transactional_db):
-    """The category and root cause the happy path needs. An earlier
-    transactional test flushed what the migrations seeded, and restoring it with
-    serialized_rollback clashes with the content types that flush recreates."""
+    """The category and root cause the happy path needs (restored by
+    serialized_rollback after an earlier transactional test's flush; made here
+    too so the test does not depend on that)."""
     from complaints.models import Category, RootCause
 
     Category.objects.get_or_create(
@@ -47,7 +47,7 @@ class SlowCountingTransport:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_workers_racing_on_the_same_row_send_it_once(monkeypatch):
     # The row is committed but its task has not run (as if the broker were slow).
     monkeypatch.setattr(services, "notification_enqueue", lambda **kwargs: True)
@@ -82,7 +82,7 @@ def test_workers_racing_on_the_same_row_send_it_once(monkeypatch):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_racing_customers_clicks_spend_the_link_once(monkeypatch, seeded):
     from complaints.models import Stage
     from notifications.answers import AnswerLinkError, answer_token_make, decision_answer_record
@@ -162,7 +162,7 @@ def _wait_for(condition, timeout: float = 20.0) -> bool:
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_delivers_the_acknowledgement_exactly_once(
     smtp, client, celery_worker_on_own_queue
 ):

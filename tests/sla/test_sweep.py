@@ -312,7 +312,7 @@ def test_the_sweep_lookups_use_the_partial_indexes(receive):
 @pytest.mark.postgres
 # Real commits so that the threads' connections see the rows. Needs none of the
 # seeded data (groups, categories), so no serialized_rollback (see docs/sla.md).
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_sweeps_record_each_event_exactly_once(receive):
     complaints = [receive() for _ in range(40)]
     # Committed for real here, so the acknowledgement notice may already have
