@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -26,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import Complaint, ComplaintMessage
+from .permissions import user_can
 from .selectors import complaint_detail, complaint_list
 from .serializers import (
     ORDERINGS,
@@ -42,15 +41,12 @@ from .serializers import (
     error_responses,
 )
 from .services import (
-    GuardFailed,
     complaint_assign,
+    complaint_classify,
     complaint_message_add,
-    complaint_recategorize,
-    complaint_reprioritize,
-    complaint_submit,
+    complaint_register,
     complaint_transition,
 )
-from .workflow import Stage, transition_for
 
 # --- Permissions -----------------------------------------------------------------
 
@@ -60,8 +56,7 @@ def has_model_permission(permission: str) -> type[BasePermission]:
         message = "You do not have permission to do this."
 
         def has_permission(self, request: Request, view: Any) -> bool:
-            user = request.user
-            return bool(user and user.is_authenticated and user.has_perm(permission))
+            return user_can(request.user, permission)
 
     HasPermission.__name__ = f"Has({permission})"
     return HasPermission
@@ -137,7 +132,7 @@ class ComplaintListCreateApi(StaffApi):
     def post(self, request: Request) -> Response:
         serializer = ComplaintCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        complaint = complaint_submit(actor=request.user, **serializer.validated_data)
+        complaint = complaint_register(actor=request.user, **serializer.validated_data)
         return _detail_response(request, complaint.pk, status.HTTP_201_CREATED)
 
 
@@ -221,31 +216,15 @@ class ComplaintClassifyApi(StaffApi):
         complaint = get_object_or_404(Complaint, pk=pk)
         serializer = ClassifyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        note = data.pop("note", "")
-        actor = request.user
-        if transition_for(complaint.kind, complaint.stage, Stage.CLASSIFIED) or not (
-            complaint.priority
-        ):
-            # Not yet classified: the transition (or its 409 from a stage that cannot).
-            complaint_transition(
-                complaint=complaint, to=Stage.CLASSIFIED, actor=actor, note=note, fields=data
-            )
-        else:
-            category = data.get("category")
-            reason = data.get("priority_override_reason", "") or note
-            changes_category = category is not None and category.pk != complaint.category_id
-            if not changes_category and "priority" not in data:
-                raise GuardFailed({"priority": gettext("Give the new priority.")})
-            with transaction.atomic():
-                if category is not None and changes_category:
-                    complaint_recategorize(
-                        complaint=complaint, category=category, reason=reason, actor=actor
-                    )
-                if "priority" in data:
-                    complaint_reprioritize(
-                        complaint=complaint, priority=data["priority"], reason=reason, actor=actor
-                    )
+        data = serializer.validated_data
+        complaint_classify(
+            complaint=complaint,
+            actor=request.user,
+            category=data.get("category"),
+            priority=data.get("priority"),
+            reason=data.get("priority_override_reason", ""),
+            note=data.get("note", ""),
+        )
         return _detail_response(request, pk)
 
 

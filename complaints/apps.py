@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from . import codes, handlers
+        from .signals import reactions_connect
+
+        assert codes  # declares the codes at import
+        reactions_connect(app="complaints", reactions=handlers.REACTIONS)

@@ -7,28 +7,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.forms.models import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
-from .models import Answer, Category, Channel, Complaint, Kind, Language, Priority, RootCause
+from .models import Category, Channel, Complaint, Kind, Language, Priority, RootCause
+from .services.submission import STAFF_CHANNELS
+from .staff import assignable_users
 from .workflow import Transition
-
-# The answer a close / re-open records is implied by the button pressed.
-IMPLIED_FIELDS: dict[str, dict[str, Any]] = {
-    "closed": {"customer_answer": Answer.ACCEPTED},
-    "reopened": {"customer_answer": Answer.REJECTED},
-}
-
-
-def staff_users():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(Q(groups__name__in=["Agent", "Representative"]) | Q(is_superuser=True))
-        .distinct()
-        .order_by("first_name", "username")
-    )
 
 
 class RegisterForm(forms.Form):
@@ -36,7 +21,7 @@ class RegisterForm(forms.Form):
 
     channel = forms.ChoiceField(
         label=_("Channel"),
-        choices=[(c.value, c.label) for c in Channel if c != Channel.API],
+        choices=[(c.value, c.label) for c in STAFF_CHANNELS],
         initial=Channel.PHONE,
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.COMPLAINT)
@@ -59,7 +44,7 @@ class TransitionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.transition = transition
         if "assignee" in self.fields:
-            self.fields["assignee"].queryset = staff_users()  # type: ignore[attr-defined]
+            self.fields["assignee"].queryset = assignable_users()  # type: ignore[attr-defined]
         if "category" in self.fields:
             self.fields["category"].queryset = Category.objects.filter(active=True)  # type: ignore[attr-defined]
         if "root_cause" in self.fields:
@@ -79,14 +64,12 @@ class TransitionForm(forms.ModelForm):
             for name in self.transition.fields
             if name in self.fields
         }
-        values.update(IMPLIED_FIELDS.get(self.transition.name, {}))
+        values.update(self.transition.implies)
         return values
 
 
 def transition_form_class(transition: Transition) -> type[TransitionForm]:
-    implied = IMPLIED_FIELDS.get(transition.name, {})
-    fields = [name for name in transition.fields if name not in implied]
-    return modelform_factory(Complaint, form=TransitionForm, fields=fields)  # type: ignore[return-value]
+    return modelform_factory(Complaint, form=TransitionForm, fields=list(transition.asks))  # type: ignore[return-value]
 
 
 class AssignForm(forms.Form):
@@ -96,7 +79,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_users()  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = assignable_users()  # type: ignore[attr-defined]
 
 
 class ReprioritizeForm(forms.Form):

@@ -9,11 +9,12 @@ from typing import Any
 from django.db.models import DateTimeField, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from . import tracking
+from .extensions import api_list_filters
 from .models import Complaint, ComplaintEvent, ComplaintMessage
-from .workflow import OPEN_STAGES, STAGE_ORDER, Stage
+from .permissions import user_can
+from .workflow import STAGE_ORDER, Stage, Transition, transitions_from
 
 
 @dataclass(frozen=True)
@@ -117,13 +118,9 @@ def complaint_list(*, filters: dict[str, Any], user: Any) -> QuerySet[Complaint]
         qs = qs.filter(assignee__isnull=True)
     elif assignee:
         qs = qs.filter(assignee_id=int(assignee))
-    if filters.get("overdue") is not None:
-        now = timezone.now()
-        late = Q(stage__in=OPEN_STAGES) & (
-            Q(ack_due_at__lt=now, ack_met_at__isnull=True)
-            | Q(resolution_due_at__lt=now, resolution_met_at__isnull=True)
-        )
-        qs = qs.filter(late) if filters["overdue"] else qs.exclude(late)
+    for extra in api_list_filters():
+        if extra.name in filters:
+            qs = extra.apply(qs, filters[extra.name], user)
     search = (filters.get("search") or "").strip()
     if search:
         match = (
@@ -147,4 +144,43 @@ def complaint_detail(*, pk: int) -> Complaint:
             Prefetch("messages", queryset=ComplaintMessage.objects.select_related("author")),
         ),
         pk=pk,
+    )
+
+
+# --- What a user may do now ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    transition: Transition
+    permitted: bool
+
+
+@dataclass(frozen=True)
+class AvailableActions:
+    """The steps open to ``user`` on a complaint now: the admin's panel and the
+    API's ``available_transitions`` both read this."""
+
+    transitions: list[TransitionOption]
+    can_assign: bool
+    can_reprioritize: bool
+    can_recategorize: bool
+    can_message: bool
+
+    @property
+    def permitted_transitions(self) -> list[Transition]:
+        return [option.transition for option in self.transitions if option.permitted]
+
+
+def complaint_actions_for(*, complaint: Complaint, user: Any) -> AvailableActions:
+    classified_open = complaint.is_open and bool(complaint.priority)
+    return AvailableActions(
+        transitions=[
+            TransitionOption(transition=t, permitted=user_can(user, t.permission))
+            for t in transitions_from(complaint.kind, complaint.stage)
+        ],
+        can_assign=complaint.is_open and user_can(user, "complaints.assign_complaint"),
+        can_reprioritize=classified_open and user_can(user, "complaints.reprioritize_complaint"),
+        can_recategorize=classified_open and user_can(user, "complaints.classify_complaint"),
+        can_message=user_can(user, "complaints.add_complaintmessage"),
     )

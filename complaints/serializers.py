@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
+from .extensions import api_fields, api_list_filters
 from .models import (
-    CONTACT_CHANNELS,
     Answer,
     Category,
     Channel,
@@ -26,7 +25,9 @@ from .models import (
     Priority,
     RootCause,
 )
-from .workflow import OPEN_STAGES, Stage, transitions_from
+from .selectors import complaint_actions_for
+from .services.submission import STAFF_CHANNELS
+from .workflow import Stage
 
 User = get_user_model()
 
@@ -125,12 +126,6 @@ class ComplaintFilterSerializer(serializers.Serializer):
         required=False,
         help_text="A user id, `me`, or `none` for unassigned.",
     )
-    overdue = serializers.BooleanField(
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="true: open and past an unmet acknowledgement or resolution due date.",
-    )
     search = serializers.CharField(
         required=False,
         max_length=200,
@@ -140,22 +135,11 @@ class ComplaintFilterSerializer(serializers.Serializer):
         choices=list(ORDERINGS), required=False, default="-received_at"
     )
 
-
-def is_overdue(complaint: Complaint, now: Any = None) -> bool:
-    if complaint.stage not in OPEN_STAGES:
-        return False
-    now = now or timezone.now()
-    ack_late = (
-        complaint.ack_due_at is not None
-        and complaint.ack_met_at is None
-        and complaint.ack_due_at < now
-    )
-    resolution_late = (
-        complaint.resolution_due_at is not None
-        and complaint.resolution_met_at is None
-        and complaint.resolution_due_at < now
-    )
-    return ack_late or resolution_late
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        for extra in api_list_filters():  # e.g. sla's `overdue`
+            fields[extra.name] = extra.field()
+        return fields
 
 
 class ComplaintListOutputSerializer(serializers.Serializer):
@@ -172,11 +156,13 @@ class ComplaintListOutputSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
     ack_due_at = serializers.DateTimeField(allow_null=True)
     resolution_due_at = serializers.DateTimeField(allow_null=True)
-    is_overdue = serializers.SerializerMethodField()
     reopen_count = serializers.IntegerField()
 
-    def get_is_overdue(self, complaint: Complaint) -> bool:
-        return is_overdue(complaint, self.context.get("now"))
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        for extra in api_fields():  # e.g. sla's `is_overdue`
+            fields[extra.name] = extra.field()
+        return fields
 
 
 class ComplaintListPageSerializer(serializers.Serializer):
@@ -248,27 +234,28 @@ class ComplaintDetailOutputSerializer(ComplaintListOutputSerializer):
     @extend_schema_field(AvailableTransitionSerializer(many=True))
     def get_available_transitions(self, complaint: Complaint) -> list[dict[str, Any]]:
         request = self.context.get("request")
-        user = getattr(request, "user", None)
+        actions = complaint_actions_for(complaint=complaint, user=getattr(request, "user", None))
         return [
             {
-                "to": str(t.target),
-                "name": t.name,
-                "label": str(t.label),
-                "fields": list(t.fields),
-                "permitted": bool(user is not None and user.has_perm(t.permission)),
+                "to": str(option.transition.target),
+                "name": option.transition.name,
+                "label": str(option.transition.label),
+                "fields": list(option.transition.fields),
+                "permitted": option.permitted,
             }
-            for t in transitions_from(complaint.kind, complaint.stage)
+            for option in actions.transitions
         ]
 
 
 # --- Inputs ----------------------------------------------------------------------
 
 
-STAFF_CHANNEL_CHOICES = [(c.value, c.label) for c in CONTACT_CHANNELS]
+STAFF_CHANNEL_CHOICES = [(c.value, c.label) for c in STAFF_CHANNELS]
 
 
 class ComplaintCreateInputSerializer(StrictInputSerializer):
-    """A complaint taken by staff on the phone or in person (acknowledged at once)."""
+    """A complaint recorded by staff: taken on the phone or in person (acknowledged
+    at once), or typed in from an e-mail or text that reached someone directly."""
 
     channel = serializers.ChoiceField(choices=STAFF_CHANNEL_CHOICES)
     kind = serializers.ChoiceField(choices=Kind.choices, default=Kind.COMPLAINT)
@@ -299,7 +286,9 @@ def _category_field(**kwargs: Any) -> serializers.SlugRelatedField:
 
 def _assignee_field(**kwargs: Any) -> serializers.PrimaryKeyRelatedField:
     return serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True, is_staff=True), **kwargs
+        # Only that the user exists: who may be assigned is complaints.staff's rule.
+        queryset=User.objects.all(),
+        **kwargs,
     )
 
 

@@ -3,10 +3,58 @@
 `complaint_event` is sent for every history row, inside the transaction that
 writes it, with ``event`` (the ComplaintEvent) and ``complaint``. A receiver
 that writes rows (an outbox notice, a due date) commits or rolls back together
-with the change that caused it. Receivers are listed per app in ``handlers.py``
-and match on ``event.action`` (dotted codes, see complaints.workflow).
+with the change that caused it.
+
+Apps do not connect to it directly: each lists its reactions in its
+``handlers.py`` as a table {declared code: reaction} and connects the table
+with ``reactions_connect``, which refuses a code that no app declared
+(complaints.history).
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import Signal
 
+from .history import code_is_declared, is_escalation
+
+if TYPE_CHECKING:
+    from .models import Complaint, ComplaintEvent
+
 complaint_event = Signal()
+
+Reaction = Callable[["Complaint", "ComplaintEvent"], None]
+
+
+def reactions_connect(
+    *,
+    app: str,
+    reactions: Mapping[str, Reaction],
+    on_escalation: Reaction | None = None,
+) -> None:
+    """Connect ``app``'s table of reactions to ``complaint_event``.
+
+    ``reactions`` maps declared codes to a reaction ``(complaint, event)``;
+    ``on_escalation`` runs for every code declared as an escalation, whoever
+    declared it. Raises ImproperlyConfigured for a code nobody declared.
+    """
+    unknown = sorted(code for code in reactions if not code_is_declared(code))
+    if unknown:
+        raise ImproperlyConfigured(
+            f"{app}: reactions keyed on undeclared action codes: {', '.join(unknown)}"
+        )
+    table = dict(reactions)
+
+    def receiver(
+        sender: Any, *, event: ComplaintEvent, complaint: Complaint, **kwargs: Any
+    ) -> None:
+        reaction = table.get(event.action)
+        if reaction is not None:
+            reaction(complaint, event)
+        elif on_escalation is not None and is_escalation(event.action):
+            on_escalation(complaint, event)
+
+    complaint_event.connect(receiver, dispatch_uid=f"{app}.reactions", weak=False)

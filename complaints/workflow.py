@@ -10,7 +10,7 @@ acceptance) are separate rows restricted with `kinds`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +71,14 @@ def required(*names: str) -> Guard:
 
 def _is_fk(name: str) -> bool:
     return name in {"category", "assignee", "root_cause"}
+
+
+def assignee_is_assignable(complaint: Complaint) -> dict[str, str]:
+    from .staff import user_is_assignable
+
+    if complaint.assignee_id is not None and not user_is_assignable(complaint.assignee):
+        return {"assignee": str(_("Only Agents and Representatives can be assigned."))}
+    return {}
 
 
 def priority_override_explained(complaint: Complaint) -> dict[str, str]:
@@ -176,15 +184,19 @@ class Transition:
     defaults: tuple[Effect, ...] = ()
     effects: tuple[Effect, ...] = ()
     kinds: frozenset[str] = field(default=ALL_KINDS)
+    # Fields whose value the step itself says (pressing "close: the customer
+    # accepted" records the acceptance): forms do not ask for them.
+    implies: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def asks(self) -> tuple[str, ...]:
+        """The fields a form for this step asks for (those not implied)."""
+        return tuple(name for name in self.fields if name not in self.implies)
 
     @property
     def action(self) -> str:
         """The dotted code of the history row this transition writes."""
         return f"complaints.complaint.{self.name}"
-
-    @property
-    def permission_codename(self) -> str:
-        return self.permission.split(".", 1)[1]
 
     @property
     def is_reopening(self) -> bool:
@@ -220,7 +232,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         label=_("Assign to the representative"),
         permission="complaints.assign_complaint",
         fields=("assignee",),
-        guards=(required("assignee"),),
+        guards=(required("assignee"), assignee_is_assignable),
     ),
     Transition(
         name="analysis_started",
@@ -270,6 +282,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         guards=(answer_is(Answer.ACCEPTED), required("customer_answer_channel")),
         effects=(stamp_answer, stamp("closed_at")),
         kinds=NEEDS_RESOLUTION,
+        implies={"customer_answer": Answer.ACCEPTED},
     ),
     Transition(
         # Feedback closes once it has been answered: no acceptance to wait for.
@@ -282,6 +295,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         guards=(answer_is_not(Answer.REJECTED),),
         effects=(stamp_answer, stamp("closed_at")),
         kinds=frozenset({Kind.FEEDBACK}),
+        implies={"customer_answer": Answer.ACCEPTED},
     ),
     Transition(
         # PROCESS.md stage 8: not satisfied, so re-evaluated and investigated again.
@@ -296,6 +310,7 @@ TRANSITIONS: tuple[Transition, ...] = (
             required("customer_answer_reason", "customer_answer_channel"),
         ),
         effects=(stamp_answer, count_reopening),
+        implies={"customer_answer": Answer.REJECTED},
     ),
 )
 

@@ -7,19 +7,9 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self) -> None:
-        from complaints.signals import complaint_event
-        from sla import handlers
+        from complaints.signals import reactions_connect
+        from sla import codes, extensions, handlers
 
-        complaint_event.connect(handlers.on_complaint_event, dispatch_uid="sla.handlers")
-        _name_actions()
-
-
-def _name_actions() -> None:
-    from complaints.history import action_label_register
-    from sla.targets import ACK, DUE_CHANGED, RESOLUTION
-
-    action_label_register(ACK.at_risk_action, _("Acknowledgement at risk"))
-    action_label_register(ACK.breached_action, _("Acknowledgement target breached"))
-    action_label_register(RESOLUTION.at_risk_action, _("Resolution at risk"))
-    action_label_register(RESOLUTION.breached_action, _("Resolution target breached"))
-    action_label_register(DUE_CHANGED, _("Resolution due date changed"))
+        assert codes  # declares the codes at import
+        reactions_connect(app="sla", reactions=handlers.HANDLERS)
+        extensions.register()

@@ -1,15 +1,16 @@
 """How the SLA app reacts to what happens to a complaint: every reaction, at a glance.
 
-Receivers of complaints.signals.complaint_event, which is sent inside the
-transaction of every history row; each is a thin call into sla.services, so a
-due date commits or rolls back together with the change that caused it.
+Connected to complaints.signals.complaint_event (sent inside the transaction of
+every history row) by ``reactions_connect``; each is a thin call into
+sla.services, so a due date commits or rolls back together with the change
+that caused it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
+from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
 from sla import services
 
@@ -43,18 +44,10 @@ def _decision_notified(complaint: Complaint, event: ComplaintEvent) -> None:
 
 
 HANDLERS: dict[str, Handler] = {
-    "complaints.complaint.received": _received,
-    "complaints.complaint.acknowledged": _acknowledged,
-    "complaints.complaint.classified": _classified,
-    "complaints.complaint.reprioritized": _reprioritized,
-    "complaints.complaint.reopened": _reopened,
-    "complaints.complaint.decision_notified": _decision_notified,
+    codes.RECEIVED: _received,
+    codes.ACKNOWLEDGED: _acknowledged,
+    codes.CLASSIFIED: _classified,
+    codes.REPRIORITIZED: _reprioritized,
+    codes.REOPENED: _reopened,
+    codes.DECISION_NOTIFIED: _decision_notified,
 }
-
-
-def on_complaint_event(
-    sender: Any, *, event: ComplaintEvent, complaint: Complaint, **kwargs: Any
-) -> None:
-    handler = HANDLERS.get(event.action)
-    if handler is not None:
-        handler(complaint, event)

@@ -17,7 +17,8 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, Kind
-from sla import conf
+from complaints.workflow import OPEN_STAGES
+from sla import codes, conf
 from sla.calendar import (
     DEFAULT_TIME_ZONE,
     business_seconds_between,
@@ -38,14 +39,8 @@ class Target:
     at_risk_at: str
     breached_at: str
     business_seconds: str
-
-    @property
-    def at_risk_action(self) -> str:
-        return f"sla.{self.name}.at_risk"
-
-    @property
-    def breached_action(self) -> str:
-        return f"sla.{self.name}.breached"
+    at_risk_action: str
+    breached_action: str
 
     def unmet(self) -> Q:
         return Q(**{f"{self.met}__isnull": True, f"{self.due}__isnull": False})
@@ -85,6 +80,8 @@ ACK = Target(
     at_risk_at="ack_at_risk_at",
     breached_at="ack_breached_at",
     business_seconds="ack_business_seconds",
+    at_risk_action=codes.ACK_AT_RISK,
+    breached_action=codes.ACK_BREACHED,
 )
 RESOLUTION = Target(
     name="resolution",
@@ -94,11 +91,13 @@ RESOLUTION = Target(
     at_risk_at="resolution_at_risk_at",
     breached_at="resolution_breached_at",
     business_seconds="resolution_business_seconds",
+    at_risk_action=codes.RESOLUTION_AT_RISK,
+    breached_action=codes.RESOLUTION_BREACHED,
 )
 TARGETS: tuple[Target, ...] = (ACK, RESOLUTION)
 
 # History code of a recomputed resolution due date (after a priority change).
-DUE_CHANGED = "sla.resolution.due_changed"
+DUE_CHANGED = codes.DUE_CHANGED
 
 
 # --- Business time -----------------------------------------------------------------
@@ -248,3 +247,36 @@ def sla_state_of(*, complaint: Complaint, target: Target, now: datetime) -> SlaS
     if risk is not None and risk <= now:
         return SlaState.AT_RISK
     return SlaState.ON_TRACK
+
+
+# --- The one definition of the list states staff filter on -------------------------
+
+
+def breached_open_q(*, now: datetime, targets: tuple[Target, ...] = TARGETS) -> Q:
+    """Open complaints past an unmet due date of ``targets`` ("overdue")."""
+    condition = Q()
+    for target in targets:
+        condition |= sla_state_q(target=target, state=SlaState.BREACHED, now=now)
+    return Q(stage__in=OPEN_STAGES) & condition
+
+
+def at_risk_open_q(*, now: datetime) -> Q:
+    condition = Q()
+    for target in TARGETS:
+        condition |= sla_state_q(target=target, state=SlaState.AT_RISK, now=now)
+    return Q(stage__in=OPEN_STAGES) & condition
+
+
+def complaint_is_overdue(complaint: Complaint, *, now: datetime) -> bool:
+    return complaint.is_open and any(
+        sla_state_of(complaint=complaint, target=target, now=now) == SlaState.BREACHED
+        for target in TARGETS
+    )
+
+
+def complaint_next_target(complaint: Complaint) -> Target | None:
+    """The target still to meet first: the acknowledgement, then the resolution."""
+    for target in TARGETS:
+        if getattr(complaint, target.met) is None and getattr(complaint, target.due) is not None:
+            return target
+    return None

@@ -46,7 +46,7 @@ def test_the_schema_names_each_choice_set_once(anonymous):
     schemas = anonymous.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
     assert schemas["StageEnum"]["enum"][0] == "received"
     assert schemas["PublicChannelEnum"]["enum"] == ["web", "email", "sms", "api"]
-    assert schemas["StaffChannelEnum"]["enum"] == ["phone", "in_person"]
+    assert schemas["StaffChannelEnum"]["enum"] == ["phone", "in_person", "email", "sms"]
 
 
 def test_the_docs_page_uses_our_static_files_not_a_cdn(anonymous):

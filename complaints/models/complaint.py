@@ -1,131 +1,17 @@
-"""The complaint, its customer, its messages and its append-only history."""
+"""The complaint: a request, opinion or complaint going through the 8 stages."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .workflow import OPEN_STAGES, PERMISSIONS, Answer, Kind, Stage
-
-__all__ = [
-    "Answer",
-    "Category",
-    "Channel",
-    "Complaint",
-    "ComplaintEvent",
-    "ComplaintMessage",
-    "Customer",
-    "Kind",
-    "Language",
-    "Priority",
-    "RootCause",
-    "Stage",
-]
-
-
-class Channel(models.TextChoices):
-    WEB = "web", _("Web form")
-    EMAIL = "email", _("E-mail")
-    SMS = "sms", _("SMS")
-    PHONE = "phone", _("Phone")
-    IN_PERSON = "in_person", _("In person")
-    API = "api", _("API")
-
-
-# PROCESS.md stage 2: these channels get the tracking number during the contact.
-CONTACT_CHANNELS = (Channel.PHONE, Channel.IN_PERSON)
-
-
-class Priority(models.TextChoices):
-    HIGH = "high", _("High")
-    NORMAL = "normal", _("Normal")
-    LOW = "low", _("Low")
-
-
-class Language(models.TextChoices):
-    TURKISH = "tr", "Türkçe"
-    ENGLISH = "en", "English"
-
-
-def _choices_check(name: str, choices: type[models.TextChoices], *, blank: bool = False):
-    values = list(choices.values) + ([""] if blank else [])
-    return models.CheckConstraint(
-        condition=Q(**{f"{name}__in": values}), name=f"%(class)s_{name}_valid"
-    )
-
-
-class BilingualName(models.Model):
-    """Editable taxonomy with a Turkish and an English name."""
-
-    code = models.SlugField(_("code"), max_length=50, unique=True)
-    name_tr = models.CharField(_("name (Turkish)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    active = models.BooleanField(_("active"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        abstract = True
-        ordering = ["position", "code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "tr").startswith("en") else self.name_tr
-
-
-class Category(BilingualName):
-    """A priority criterion of PROCESS.md stage 3, with its default priority."""
-
-    default_priority = models.CharField(
-        _("default priority"), max_length=10, choices=Priority.choices
-    )
-
-    class Meta(BilingualName.Meta):
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-        constraints = [_choices_check("default_priority", Priority)]
-
-
-class RootCause(BilingualName):
-    class Meta(BilingualName.Meta):
-        verbose_name = _("root cause")
-        verbose_name_plural = _("root causes")
-
-
-class Customer(models.Model):
-    """The person behind complaints, matched on normalised e-mail, then phone."""
-
-    name = models.CharField(_("name"), max_length=200)
-    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
-    phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True, db_index=True)
-    language = models.CharField(
-        _("language"), max_length=5, choices=Language.choices, default=Language.TURKISH
-    )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("customer")
-        verbose_name_plural = _("customers")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["email"], condition=~Q(email=""), name="customer_email_unique"
-            ),
-            models.CheckConstraint(condition=Q(email=Lower("email")), name="customer_email_lower"),
-            models.CheckConstraint(
-                condition=Q(phone="") | Q(phone__startswith="+"), name="customer_phone_e164"
-            ),
-            _choices_check("language", Language),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+from ..workflow import OPEN_STAGES, PERMISSIONS, Answer, Kind, Stage
+from .choices import CONTACT_CHANNELS, Channel, Language, Priority, choices_check
+from .customer import Customer
+from .taxonomy import Category, RootCause
 
 
 class Complaint(models.Model):
@@ -250,13 +136,13 @@ class Complaint(models.Model):
         ordering = ["-received_at"]
         permissions = PERMISSIONS
         constraints = [
-            _choices_check("kind", Kind),
-            _choices_check("channel", Channel),
-            _choices_check("stage", Stage),
-            _choices_check("language", Language),
-            _choices_check("priority", Priority, blank=True),
-            _choices_check("customer_answer", Answer, blank=True),
-            _choices_check("customer_answer_channel", Channel, blank=True),
+            choices_check("kind", Kind),
+            choices_check("channel", Channel),
+            choices_check("stage", Stage),
+            choices_check("language", Language),
+            choices_check("priority", Priority, blank=True),
+            choices_check("customer_answer", Answer, blank=True),
+            choices_check("customer_answer_channel", Channel, blank=True),
             models.CheckConstraint(
                 condition=Q(channel__in=CONTACT_CHANNELS)
                 | ~Q(contact_email="")
@@ -345,91 +231,3 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage != Stage.CLOSED
-
-
-class MessageAuthor(models.TextChoices):
-    CUSTOMER = "customer", _("Customer")
-    STAFF = "staff", _("Staff")
-
-
-class ComplaintMessage(models.Model):
-    """A message on a complaint: from the customer, or from staff (internal notes
-    are for staff only and never reach the customer or the tracking page)."""
-
-    Author = MessageAuthor
-
-    complaint = models.ForeignKey(
-        Complaint, on_delete=models.CASCADE, related_name="messages", verbose_name=_("complaint")
-    )
-    author_kind = models.CharField(_("from"), max_length=10, choices=Author.choices)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("staff member"),
-    )
-    internal = models.BooleanField(_("internal note"), default=False)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    body = models.TextField(_("message"))
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("message")
-        verbose_name_plural = _("messages")
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["complaint", "created_at"], name="message_complaint")]
-        constraints = [
-            _choices_check("author_kind", MessageAuthor),
-            _choices_check("channel", Channel),
-            models.CheckConstraint(
-                condition=Q(internal=False) | Q(author_kind="staff"),
-                name="message_internal_is_staff",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_author_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class ComplaintEvent(models.Model):
-    """Append-only history: every stage change, notice and SLA event, with a
-    dotted action code (``complaints.complaint.classified``) and the actor."""
-
-    complaint = models.ForeignKey(
-        Complaint, on_delete=models.CASCADE, related_name="events", verbose_name=_("complaint")
-    )
-    action = models.CharField(_("action"), max_length=100, db_index=True)
-    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)
-    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("history entry")
-        verbose_name_plural = _("history")
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["complaint", "created_at"], name="event_complaint")]
-
-    def __str__(self) -> str:
-        return self.action
-
-    @property
-    def is_stage_change(self) -> bool:
-        return bool(self.to_stage)
-
-    @property
-    def action_label(self) -> str:
-        from .history import action_label
-
-        return action_label(self.action)

@@ -1,0 +1,14 @@
+"""Staff triage in the Django admin, one module per screen."""
+
+from .complaint import ComplaintAdmin
+from .customer import CustomerAdmin
+from .history import ComplaintEventAdmin
+from .taxonomy import CategoryAdmin, RootCauseAdmin
+
+__all__ = [
+    "CategoryAdmin",
+    "ComplaintAdmin",
+    "ComplaintEventAdmin",
+    "CustomerAdmin",
+    "RootCauseAdmin",
+]

@@ -1,0 +1,270 @@
+"""The complaint list and page. Every change goes through complaints.services: the change page
+offers the transitions allowed from the current stage as forms, and nothing
+here writes a field of a complaint directly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .. import extensions, services
+from ..contacts import normalize_phone
+from ..forms import (
+    RegisterForm,
+)
+from ..models import Category, Complaint, Stage
+from ..permissions import user_can
+from .workbench import WorkbenchMixin
+
+
+class ComplaintActionForm(ActionForm):
+    category = forms.ModelChoiceField(
+        label=_("category (for “classify”)"),
+        queryset=Category.objects.filter(active=True),
+        required=False,
+    )
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
+    # What triage looks at first comes first: the list is wider than the screen.
+    list_display = [
+        "tracking_number",
+        "subject",
+        "priority",
+        "stage",
+        "customer_name",
+        "kind",
+        "channel",
+        "category",
+        "assignee",
+        "received_at",
+    ]
+    list_display_links = ["tracking_number", "subject"]
+    list_select_related = ["customer", "category", "assignee"]
+    list_filter = [
+        "stage",
+        "priority",
+        "kind",
+        "channel",
+        "category",
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "=tracking_number",
+        "subject",
+        "customer__name",
+        "customer__email",
+        "customer__phone",
+        "contact_email",
+        "contact_phone",
+    ]
+    date_hierarchy = "received_at"
+    list_per_page = 50
+    show_full_result_count = False
+    actions = ["acknowledge", "assign_to_me", "classify"]
+    action_form = ComplaintActionForm
+    change_form_template = "admin/complaints/complaint/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["tracking_number", "stage", "kind", "channel", "language"]}),
+        (
+            _("Customer"),
+            {"fields": ["customer", "contact_email", "contact_phone"]},
+        ),
+        (_("Application"), {"fields": ["subject", "description"]}),
+        (
+            _("Classification and follow-up"),
+            {"fields": ["category", "priority", "priority_override_reason", "assignee"]},
+        ),
+        (
+            _("Analysis, response and decision"),
+            {
+                "fields": [
+                    "root_cause",
+                    "root_cause_analysis",
+                    "solution_proposal",
+                    "decision",
+                    "customer_answer",
+                    "customer_answer_channel",
+                    "customer_answer_reason",
+                    "customer_answered_at",
+                    "reopen_count",
+                ]
+            },
+        ),
+        (
+            _("Dates and targets"),
+            {
+                "fields": [
+                    "received_at",
+                    "acknowledged_at",
+                    "classified_at",
+                    "decision_notified_at",
+                    "closed_at",
+                    "ack_due_at",
+                    "ack_at_risk_after",
+                    "ack_met_at",
+                    "ack_at_risk_at",
+                    "ack_breached_at",
+                    "resolution_started_at",
+                    "resolution_due_at",
+                    "resolution_at_risk_after",
+                    "resolution_met_at",
+                    "resolution_at_risk_at",
+                    "resolution_breached_at",
+                    "breach_count",
+                    "ack_business_seconds",
+                    "resolution_business_seconds",
+                ]
+            },
+        ),
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Complaint | None = None) -> list[str]:
+        return [f.name for f in Complaint._meta.concrete_fields if f.name not in {"id"}]
+
+    @admin.display(description=_("customer"), ordering="customer__name")
+    def customer_name(self, obj: Complaint) -> str:
+        return obj.customer.name
+
+    # --- What other apps add (complaints.extensions): sla's filters and due column,
+    # the notices inline of notifications.
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        return extensions.admin_list_display(list(super().get_list_display(request)))
+
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        return [*super().get_list_filter(request), *extensions.admin_list_filters()]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
+        return [*super().get_inlines(request, obj), *extensions.admin_inlines()]
+
+    # --- Adding: phone and in-person complaints, through the service -------------
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = RegisterForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                complaint = services.complaint_register(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(
+                    request,
+                    format_html(
+                        gettext(
+                            "Recorded. Tell the customer the tracking number: <strong>{}</strong>"
+                        ),
+                        complaint.tracking_number,
+                    ),
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:complaints_complaint_change", args=[complaint.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Register a complaint"),
+            "form": form,
+            "has_view_permission": True,
+            **(extra_context or {}),
+        }
+        return render(request, "admin/complaints/complaint/register.html", context)
+
+    # --- Search: a phone number typed the national way still matches --------------
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            phone = normalize_phone(search_term) if search_term else ""
+        except ValidationError:
+            phone = ""
+        if phone:
+            results |= queryset.filter(Q(customer__phone=phone) | Q(contact_phone=phone))
+        return results, may_have_duplicates
+
+    # --- Bulk actions ------------------------------------------------------------
+
+    def _bulk(self, request: HttpRequest, queryset: QuerySet, do, done_message: str) -> None:
+        done, refused = 0, []
+        for complaint in queryset:
+            try:
+                do(complaint)
+            except (services.ComplaintError, PermissionDenied) as exc:
+                refused.append(f"{complaint.tracking_number}: {exc}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, done_message % {"count": done})
+        for line in refused:
+            messages.warning(request, line)
+
+    @admin.action(description=_("Acknowledge (customer informed)"), permissions=["acknowledge"])
+    def acknowledge(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._bulk(
+            request,
+            queryset,
+            lambda c: services.complaint_transition(
+                complaint=c, to=Stage.ACKNOWLEDGED, actor=request.user
+            ),
+            gettext("Acknowledged: %(count)d."),
+        )
+
+    def has_acknowledge_permission(self, request: HttpRequest) -> bool:
+        return user_can(request.user, "complaints.acknowledge_complaint")
+
+    @admin.action(description=_("Assign to me"), permissions=["assign"])
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._bulk(
+            request,
+            queryset,
+            lambda c: services.complaint_assign(
+                complaint=c, assignee=request.user, actor=request.user
+            ),
+            gettext("Assigned to you: %(count)d."),
+        )
+
+    def has_assign_permission(self, request: HttpRequest) -> bool:
+        return user_can(request.user, "complaints.assign_complaint")
+
+    @admin.action(description=_("Classify with the chosen category"), permissions=["classify"])
+    def classify(self, request: HttpRequest, queryset: QuerySet) -> None:
+        category_id = request.POST.get("category") or ""
+        category = (
+            Category.objects.filter(pk=category_id).first() if category_id.isdigit() else None
+        )
+        if category is None:
+            messages.error(request, gettext("Choose a category first."))
+            return
+        self._bulk(
+            request,
+            queryset,
+            lambda c: services.complaint_transition(
+                complaint=c, to=Stage.CLASSIFIED, actor=request.user, fields={"category": category}
+            ),
+            gettext("Classified: %(count)d."),
+        )
+
+    def has_classify_permission(self, request: HttpRequest) -> bool:
+        return user_can(request.user, "complaints.classify_complaint")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # ISO 10002 wants the record kept: complaints are closed, never deleted.
+        return False

@@ -1,0 +1,229 @@
+"""The complaint's page as the agent's workbench: the steps allowed now, each a
+form with only its fields, assignment, priority and category changes, messages
+and the history. Every POST goes through complaints.services."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.translation import gettext
+
+from .. import services
+from ..forms import (
+    AssignForm,
+    MessageForm,
+    RecategorizeForm,
+    ReprioritizeForm,
+    transition_form_class,
+)
+from ..models import Complaint, ComplaintMessage, Stage
+from ..permissions import user_can
+from ..selectors import complaint_actions_for
+from ..workflow import transition_by_name
+
+
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _ModelAdmin = object
+
+
+class WorkbenchMixin(_ModelAdmin):
+    """Mixed into ComplaintAdmin, before admin.ModelAdmin."""
+
+    # --- The change page: transitions, assignment, messages, history ------------
+
+    def get_urls(self) -> list:
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/transition/<str:name>/",
+                wrap(self.transition_view),
+                name="complaints_complaint_transition",
+            ),
+            path("<int:pk>/assign/", wrap(self.assign_view), name="complaints_complaint_assign"),
+            path(
+                "<int:pk>/recategorize/",
+                wrap(self.recategorize_view),
+                name="complaints_complaint_recategorize",
+            ),
+            path(
+                "<int:pk>/reprioritize/",
+                wrap(self.reprioritize_view),
+                name="complaints_complaint_reprioritize",
+            ),
+            path("<int:pk>/message/", wrap(self.message_view), name="complaints_complaint_message"),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        complaint = self.get_object(request, object_id)
+        extra: dict[str, Any] = dict(extra_context or {})
+        if complaint is not None:
+            extra.update(self._workbench_context(request, complaint))
+        extra.update(
+            show_save=False,
+            show_save_and_continue=False,
+            show_save_and_add_another=False,
+            show_delete=False,
+        )
+        return super().change_view(request, object_id, form_url, extra)
+
+    def _workbench_context(self, request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+        actions = complaint_actions_for(complaint=complaint, user=request.user)
+        transitions = [
+            {"transition": t, "form": transition_form_class(t)(prefix=t.name, transition=t)}
+            for t in actions.permitted_transitions
+        ]
+        return {
+            "complaint": complaint,
+            "transitions": transitions,
+            "assign_form": AssignForm(initial={"assignee": complaint.assignee_id})
+            if actions.can_assign
+            else None,
+            "reprioritize_form": ReprioritizeForm(initial={"priority": complaint.priority})
+            if actions.can_reprioritize
+            else None,
+            "recategorize_form": RecategorizeForm(initial={"category": complaint.category_id})
+            if actions.can_recategorize
+            else None,
+            "message_form": MessageForm() if actions.can_message else None,
+            "events": complaint.events.select_related("actor").order_by("created_at", "id"),
+            "complaint_messages": complaint.messages.select_related("author").order_by(
+                "created_at", "id"
+            ),
+        }
+
+    def _get_for_action(self, request: HttpRequest, pk: int) -> Complaint:
+        complaint = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, complaint):
+            raise PermissionDenied
+        return complaint
+
+    def _back(self, complaint: Complaint) -> HttpResponseRedirect:
+        return HttpResponseRedirect(
+            reverse("admin:complaints_complaint_change", args=[complaint.pk])
+        )
+
+    def transition_view(self, request: HttpRequest, pk: int, name: str) -> HttpResponse:
+        complaint = self._get_for_action(request, pk)
+        transition = transition_by_name(complaint.kind, complaint.stage, name)
+        if transition is None:
+            messages.error(
+                request,
+                gettext("This step is not possible from the stage “%(stage)s”.")
+                % {"stage": Stage(complaint.stage).label},
+            )
+            return self._back(complaint)
+        if not user_can(request.user, transition.permission):
+            raise PermissionDenied
+        form = transition_form_class(transition)(
+            request.POST if request.method == "POST" else None,
+            prefix=transition.name,
+            transition=transition,
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.complaint_transition(
+                    complaint=complaint,
+                    to=transition.target,
+                    actor=request.user,
+                    note=form.cleaned_data.get("note", ""),
+                    fields=form.transition_fields(),
+                )
+            except services.GuardFailed as exc:
+                for field, errors in exc.errors.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            except services.TransitionNotAllowed as exc:
+                messages.error(request, str(exc))
+                return self._back(complaint)
+            else:
+                messages.success(
+                    request,
+                    gettext("Done: %(step)s. The complaint is now “%(stage)s”.")
+                    % {"step": transition.label, "stage": transition.target.label},
+                )
+                return self._back(complaint)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{complaint.tracking_number}: {transition.label}",
+            "complaint": complaint,
+            "transition": transition,
+            "form": form,
+            "has_view_permission": True,
+        }
+        return render(request, "admin/complaints/complaint/transition.html", context)
+
+    def assign_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._simple_post(
+            request,
+            pk,
+            AssignForm,
+            lambda c, d: services.complaint_assign(
+                complaint=c, assignee=d["assignee"], actor=request.user
+            ),
+            gettext("Assigned."),
+        )
+
+    def reprioritize_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._simple_post(
+            request,
+            pk,
+            ReprioritizeForm,
+            lambda c, d: services.complaint_reprioritize(
+                complaint=c, priority=d["priority"], reason=d["reason"], actor=request.user
+            ),
+            gettext("Priority changed."),
+        )
+
+    def recategorize_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._simple_post(
+            request,
+            pk,
+            RecategorizeForm,
+            lambda c, d: services.complaint_recategorize(
+                complaint=c, category=d["category"], reason=d["reason"], actor=request.user
+            ),
+            gettext("Category changed."),
+        )
+
+    def message_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._simple_post(
+            request,
+            pk,
+            MessageForm,
+            lambda c, d: services.complaint_message_add(
+                complaint=c,
+                body=d["body"],
+                internal=d["internal"],
+                author_kind=ComplaintMessage.Author.STAFF,
+                channel=c.channel,
+                actor=request.user,
+            ),
+            gettext("Message added."),
+        )
+
+    def _simple_post(self, request, pk, form_class, action, success: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        complaint = self._get_for_action(request, pk)
+        form = form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, "; ".join(" ".join(e) for e in form.errors.values()))
+            return self._back(complaint)
+        try:
+            action(complaint, form.cleaned_data)
+        except services.ComplaintError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, success)
+        return self._back(complaint)

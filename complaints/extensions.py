@@ -1,0 +1,103 @@
+"""The declared extension points of the staff screens and the staff API.
+
+Other apps add what they own to the complaint's admin list and page and to the
+staff API through these functions, at start-up (their ``admin.py`` or
+``AppConfig.ready``), instead of reaching into complaints' classes: the sla
+app adds its filters, its due column and its API fields, the notifications
+app its inline of notices. complaints itself never imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class AdminColumn:
+    """A column of the complaint list: ``display`` is a callable taking the row
+    (decorated with ``admin.display`` for its title and ordering), placed after
+    the column named ``after`` (or at the end)."""
+
+    display: Callable[[Any], Any]
+    after: str = ""
+
+
+@dataclass(frozen=True)
+class ApiFilter:
+    """A query parameter of the staff list: ``field`` builds its serializer
+    field, ``apply(queryset, value, user)`` filters by it."""
+
+    name: str
+    field: Callable[[], Any]
+    apply: Callable[[QuerySet, Any, Any], QuerySet]
+
+
+@dataclass(frozen=True)
+class ApiField:
+    """An output field of the staff list and detail: ``field`` builds a
+    read-only serializer field (``source="*"`` to compute from the complaint)."""
+
+    name: str
+    field: Callable[[], Any]
+
+
+_ADMIN_FILTERS: list[Any] = []
+_ADMIN_COLUMNS: list[AdminColumn] = []
+_ADMIN_INLINES: list[Any] = []
+_API_FILTERS: dict[str, ApiFilter] = {}
+_API_FIELDS: dict[str, ApiField] = {}
+
+
+def _add_once(items: list[Any], item: Any) -> None:
+    if item not in items:
+        items.append(item)
+
+
+def admin_list_filter_add(list_filter: Any) -> None:
+    _add_once(_ADMIN_FILTERS, list_filter)
+
+
+def admin_list_column_add(display: Callable[[Any], Any], *, after: str = "") -> None:
+    _add_once(_ADMIN_COLUMNS, AdminColumn(display=display, after=after))
+
+
+def admin_inline_add(inline: Any) -> None:
+    _add_once(_ADMIN_INLINES, inline)
+
+
+def api_list_filter_add(
+    name: str, *, field: Callable[[], Any], apply: Callable[[QuerySet, Any, Any], QuerySet]
+) -> None:
+    _API_FILTERS[name] = ApiFilter(name=name, field=field, apply=apply)
+
+
+def api_field_add(name: str, *, field: Callable[[], Any]) -> None:
+    _API_FIELDS[name] = ApiField(name=name, field=field)
+
+
+def admin_list_filters() -> tuple[Any, ...]:
+    return tuple(_ADMIN_FILTERS)
+
+
+def admin_list_display(base: list[Any]) -> list[Any]:
+    columns = list(base)
+    for column in _ADMIN_COLUMNS:
+        position = columns.index(column.after) + 1 if column.after in columns else len(columns)
+        columns.insert(position, column.display)
+    return columns
+
+
+def admin_inlines() -> tuple[Any, ...]:
+    return tuple(_ADMIN_INLINES)
+
+
+def api_list_filters() -> tuple[ApiFilter, ...]:
+    return tuple(_API_FILTERS.values())
+
+
+def api_fields() -> tuple[ApiField, ...]:
+    return tuple(_API_FIELDS.values())

@@ -1,0 +1,29 @@
+"""The complaint, its customer, its messages and its append-only history,
+one module each; import them from here."""
+
+from ..workflow import Answer, Kind, Stage
+from .choices import CONTACT_CHANNELS, Channel, Language, Priority, choices_check
+from .complaint import Complaint
+from .customer import Customer
+from .event import ComplaintEvent
+from .message import ComplaintMessage, MessageAuthor
+from .taxonomy import BilingualName, Category, RootCause
+
+__all__ = [
+    "CONTACT_CHANNELS",
+    "Answer",
+    "BilingualName",
+    "Category",
+    "Channel",
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintMessage",
+    "Customer",
+    "Kind",
+    "Language",
+    "MessageAuthor",
+    "Priority",
+    "RootCause",
+    "Stage",
+    "choices_check",
+]

@@ -1,0 +1,40 @@
+"""The person behind complaints."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Language, choices_check
+
+
+class Customer(models.Model):
+    """The person behind complaints, matched on normalised e-mail, then phone."""
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True, db_index=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.TURKISH
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"], condition=~Q(email=""), name="customer_email_unique"
+            ),
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="customer_email_lower"),
+            models.CheckConstraint(
+                condition=Q(phone="") | Q(phone__startswith="+"), name="customer_phone_e164"
+            ),
+            choices_check("language", Language),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,31 @@
+"""Everything that changes a complaint. Views, admin, API, tasks and commands
+call these functions; nothing else writes the stage. One module per part of
+the process; import them from here."""
+
+from ..permissions import Actor
+from .assignment import complaint_assign
+from .classification import complaint_classify, complaint_recategorize, complaint_reprioritize
+from .errors import ComplaintError, GuardFailed, TransitionNotAllowed
+from .events import describe, event_record
+from .messages import complaint_message_add
+from .submission import complaint_register, complaint_submit, customer_get_or_create
+from .transitions import complaint_record_answer, complaint_transition
+
+__all__ = [
+    "Actor",
+    "ComplaintError",
+    "GuardFailed",
+    "TransitionNotAllowed",
+    "complaint_assign",
+    "complaint_classify",
+    "complaint_message_add",
+    "complaint_recategorize",
+    "complaint_record_answer",
+    "complaint_register",
+    "complaint_reprioritize",
+    "complaint_submit",
+    "complaint_transition",
+    "customer_get_or_create",
+    "describe",
+    "event_record",
+]

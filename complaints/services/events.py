@@ -1,0 +1,45 @@
+"""The history: one row per change, and the hook the other apps react through."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+
+from ..models import Complaint, ComplaintEvent
+from ..permissions import Actor, actor_user
+from ..signals import complaint_event
+
+
+def event_record(
+    *,
+    complaint: Complaint,
+    action: str,
+    actor: Actor = None,
+    from_stage: str = "",
+    to_stage: str = "",
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> ComplaintEvent:
+    """Append a history row and tell the other apps (inside the caller's transaction)."""
+    event = ComplaintEvent.objects.create(
+        complaint=complaint,
+        action=action,
+        actor=actor_user(actor),
+        from_stage=from_stage,
+        to_stage=to_stage,
+        note=note,
+        data=dict(data or {}),
+    )
+    complaint_event.send(sender=Complaint, event=event, complaint=complaint)
+    return event
+
+
+def describe(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return {"id": value.pk, "name": str(value)}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

@@ -1,0 +1,180 @@
+"""Receipt (PROCESS.md stage 1): a new complaint, its customer, its tracking number."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import codes, tracking
+from ..contacts import normalize_email, normalize_phone
+from ..models import CONTACT_CHANNELS, Channel, Complaint, Customer, Kind, Language, Stage
+from ..permissions import Actor, actor_require
+from .events import event_record
+from .transitions import complaint_transition
+
+logger = logging.getLogger(__name__)
+
+
+def customer_get_or_create(
+    *, name: str, email: str = "", phone: str = "", language: str
+) -> Customer:
+    """The customer with this e-mail (or, without one, this phone), created if new."""
+    customer = None
+    if email:
+        customer = Customer.objects.filter(email=email).first()
+    if customer is None and phone:
+        customer = Customer.objects.filter(phone=phone).order_by("-id").first()
+        if customer is not None and email and customer.email:
+            customer = None  # same phone, another person's address: keep them apart
+    if customer is None:
+        customer = Customer.objects.create(name=name, email=email, phone=phone, language=language)
+        return customer
+    changed = []
+    if email and not customer.email:
+        customer.email = email
+        changed.append("email")
+    if phone and not customer.phone:
+        customer.phone = phone
+        changed.append("phone")
+    if changed:
+        customer.save(update_fields=changed)
+    return customer
+
+
+def complaint_submit(
+    *,
+    kind: str,
+    channel: str,
+    subject: str,
+    description: str,
+    name: str,
+    email: str = "",
+    phone: str = "",
+    language: str = Language.TURKISH,
+    actor: Actor = None,
+    received_at: datetime | None = None,
+    acknowledged_in_reply: bool = False,
+) -> Complaint:
+    """Record a new complaint in `received` and give it a tracking number.
+
+    Phone and in-person complaints are acknowledged in the same step: the
+    customer gets the tracking number during the contact (PROCESS.md stage 2).
+    So is a complaint whose channel answers at once with the tracking number
+    (``acknowledged_in_reply``: the TwiML reply to an inbound SMS); the received
+    history row says so, and the notifications app sends no second notice.
+    Raises ValidationError with a message per field for bad input.
+    """
+    errors: dict[str, list[str]] = {}
+    name, subject, description = (
+        (name or "").strip(),
+        (subject or "").strip(),
+        (description or "").strip(),
+    )
+    if kind not in Kind.values:
+        errors.setdefault("kind", []).append(_("Choose a valid kind."))
+    if channel not in Channel.values:
+        errors.setdefault("channel", []).append(_("Choose a valid channel."))
+    if language not in Language.values:
+        language = Language.TURKISH
+    if not name:
+        errors.setdefault("name", []).append(_("Enter a name."))
+    elif len(name) > 200:
+        errors.setdefault("name", []).append(_("Keep the name within 200 characters."))
+    if not subject:
+        errors.setdefault("subject", []).append(_("Enter a subject."))
+    elif len(subject) > 200:
+        errors.setdefault("subject", []).append(_("Keep the subject within 200 characters."))
+    if not description:
+        errors.setdefault("description", []).append(_("Describe your application."))
+    email = normalize_email(email)
+    if email:
+        try:
+            Customer._meta.get_field("email").run_validators(email)
+        except ValidationError as exc:
+            errors.setdefault("email", []).extend(exc.messages)
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError as exc:
+        errors.setdefault("phone", []).extend(exc.messages)
+    no_contact = not email and not phone and "email" not in errors and "phone" not in errors
+    if no_contact and channel not in CONTACT_CHANNELS:
+        errors.setdefault("email", []).append(_("Give an e-mail address or a phone number."))
+    if errors:
+        raise ValidationError(errors)
+
+    on_contact = channel in CONTACT_CHANNELS or acknowledged_in_reply
+    with transaction.atomic():
+        customer = customer_get_or_create(name=name, email=email, phone=phone, language=language)
+        complaint = Complaint(
+            kind=kind,
+            channel=channel,
+            customer=customer,
+            contact_email=email,
+            contact_phone=phone,
+            language=language,
+            subject=subject,
+            description=description,
+            received_at=received_at or timezone.now(),
+        )
+        _save_with_new_tracking_number(complaint)
+        event_record(
+            complaint=complaint,
+            action=codes.RECEIVED,
+            actor=actor,
+            to_stage=Stage.RECEIVED,
+            data={"channel": channel, "kind": kind, "acknowledged_on_contact": on_contact},
+        )
+        if on_contact:
+            complaint = complaint_transition(
+                complaint=complaint,
+                to=Stage.ACKNOWLEDGED,
+                actor=actor,
+                note=_("Tracking number given during the contact.")
+                if channel in CONTACT_CHANNELS
+                else _("Tracking number sent in the reply."),
+            )
+    return complaint
+
+
+# Complaints staff record themselves: taken on the phone or at the desk, or
+# typed in from an e-mail or a text that reached someone directly. Web and API
+# submissions come from the customer (or a partner), never from staff.
+STAFF_CHANNELS: tuple[Channel, ...] = (
+    Channel.PHONE,
+    Channel.IN_PERSON,
+    Channel.EMAIL,
+    Channel.SMS,
+)
+
+
+def complaint_register(*, actor: Actor, channel: str, **fields: Any) -> Complaint:
+    """A complaint recorded by staff (the admin's form and the staff API alike)."""
+    actor_require(actor, "complaints.add_complaint")
+    if channel not in STAFF_CHANNELS:
+        raise ValidationError(
+            {"channel": [_("Staff record complaints taken by phone, in person, e-mail or SMS.")]}
+        )
+    return complaint_submit(actor=actor, channel=channel, **fields)
+
+
+def _save_with_new_tracking_number(complaint: Complaint, attempts: int = 5) -> None:
+    # 54 random bits make a collision very unlikely, but the unique index is the
+    # only real guarantee: on a clash, draw again inside a savepoint.
+    for attempt in range(attempts):
+        complaint.tracking_number = tracking.generate()
+        try:
+            with transaction.atomic():
+                complaint.save(force_insert=True)
+            return
+        except IntegrityError:
+            if not Complaint.objects.filter(tracking_number=complaint.tracking_number).exists():
+                raise
+            logger.warning("tracking number collision, attempt %s", attempt + 1)
+            complaint.pk = None
+    raise RuntimeError("could not draw a free tracking number")

@@ -1,0 +1,26 @@
+"""The history codes the sla app writes (see complaints.history).
+
+At-risk and breach events are declared as escalations: the app that tells
+staff reacts to that flag, not to these names.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from complaints.history import ActionCode, codes_declare
+
+ACK_AT_RISK = "sla.ack.at_risk"
+ACK_BREACHED = "sla.ack.breached"
+RESOLUTION_AT_RISK = "sla.resolution.at_risk"
+RESOLUTION_BREACHED = "sla.resolution.breached"
+# A recomputed resolution due date (after a priority change).
+DUE_CHANGED = "sla.resolution.due_changed"
+
+codes_declare(
+    ActionCode(ACK_AT_RISK, _("Acknowledgement at risk"), escalation=True),
+    ActionCode(ACK_BREACHED, _("Acknowledgement target breached"), escalation=True),
+    ActionCode(RESOLUTION_AT_RISK, _("Resolution at risk"), escalation=True),
+    ActionCode(RESOLUTION_BREACHED, _("Resolution target breached"), escalation=True),
+    ActionCode(DUE_CHANGED, _("Resolution due date changed")),
+)
