@@ -45,6 +45,18 @@ class ApiField:
     field: Callable[[], Any]
 
 
+@dataclass(frozen=True)
+class HeaderItem:
+    """One fact in the header of the complaint's page (e.g. a due date and its
+    state): ``state`` is a CSS modifier (``on_time``, ``at_risk``, ``breached``,
+    ``paused``, ``met``) or empty."""
+
+    label: Any
+    value: Any
+    state: str = ""
+
+
+_HEADER_ITEMS: list[Callable[[Any], list[HeaderItem]]] = []
 _ADMIN_FILTERS: list[Any] = []
 _ADMIN_COLUMNS: list[AdminColumn] = []
 _ADMIN_INLINES: list[Any] = []
@@ -77,6 +89,15 @@ def api_list_filter_add(
 
 def api_field_add(name: str, *, field: Callable[[], Any]) -> None:
     _API_FIELDS[name] = ApiField(name=name, field=field)
+
+
+def admin_header_items_add(provider: Callable[[Any], list[HeaderItem]]) -> None:
+    """``provider(complaint)`` returns the HeaderItems it adds to the page's header."""
+    _add_once(_HEADER_ITEMS, provider)
+
+
+def admin_header_items(complaint: Any) -> list[HeaderItem]:
+    return [item for provider in _HEADER_ITEMS for item in provider(complaint)]
 
 
 def admin_list_filters() -> tuple[Any, ...]:

@@ -46,12 +46,20 @@ class TransitionForm(forms.ModelForm):
         if "assignee" in self.fields:
             self.fields["assignee"].queryset = assignable_users()  # type: ignore[attr-defined]
         if "category" in self.fields:
-            self.fields["category"].queryset = Category.objects.filter(active=True)  # type: ignore[attr-defined]
+            field = self.fields["category"]
+            field.queryset = Category.objects.filter(active=True)  # type: ignore[attr-defined]
+            field.label_from_instance = lambda c: c.choice_label  # type: ignore[attr-defined]
+            field.help_text = _(
+                "Each criterion carries its default priority; the description tells "
+                "similar criteria apart."
+            )
         if "root_cause" in self.fields:
             self.fields["root_cause"].queryset = RootCause.objects.filter(active=True)  # type: ignore[attr-defined]
         if "customer_answer_channel" in self.fields:
             self.fields["customer_answer_channel"].choices = [("", "---------"), *Channel.choices]  # type: ignore[attr-defined]
         if "priority" in self.fields:
+            # Blank means "the category's default": never a "required" error.
+            self.fields["priority"].required = False
             self.fields["priority"].help_text = _("Leave empty to use the category's default.")
 
     def _post_clean(self) -> None:
@@ -93,7 +101,9 @@ class RecategorizeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(active=True)  # type: ignore[attr-defined]
+        field = self.fields["category"]
+        field.queryset = Category.objects.filter(active=True)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda c: c.choice_label  # type: ignore[attr-defined]
 
 
 class MessageForm(forms.Form):

@@ -92,6 +92,35 @@ def due_column(complaint: Complaint) -> str:
     )
 
 
+_HEADER_STATES = {
+    SlaState.ON_TRACK: "on_time",
+    SlaState.AT_RISK: "at_risk",
+    SlaState.BREACHED: "breached",
+    SlaState.MET: "met",
+    SlaState.MET_LATE: "breached",
+}
+
+
+def header_items(complaint: Complaint) -> list[extensions.HeaderItem]:
+    """The due dates at the top of the complaint's page, coloured by their state."""
+    now = timezone.now()
+    items = []
+    for target, label in ((ACK, _("acknowledgement due")), (RESOLUTION, _("resolution due"))):
+        due_at = getattr(complaint, target.due)
+        if due_at is None:
+            continue
+        if target is ACK and getattr(complaint, target.met) is not None:
+            continue  # met: the page's dates section keeps it
+        state = sla_state_of(complaint=complaint, target=target, now=now)
+        text = date_format(timezone.localtime(due_at), "SHORT_DATETIME_FORMAT")
+        items.append(
+            extensions.HeaderItem(
+                label=label, value=f"{text} · {state.label}", state=_HEADER_STATES.get(state, "")
+            )
+        )
+    return items
+
+
 class IsOverdueField(serializers.BooleanField):
     """Open and past an unmet acknowledgement or resolution due date."""
 
@@ -113,6 +142,7 @@ def register() -> None:
     extensions.admin_list_filter_add(OverdueFilter)
     extensions.admin_list_filter_add(SlaFilter)
     extensions.admin_list_column_add(due_column, after="subject")
+    extensions.admin_header_items_add(header_items)
     extensions.api_field_add("is_overdue", field=IsOverdueField)
     extensions.api_list_filter_add(
         "overdue",

@@ -25,6 +25,7 @@ from ..forms import (
 )
 from ..models import Category, Complaint, Stage
 from ..permissions import user_can
+from .filters import QueueFilter
 from .workbench import WorkbenchMixin
 
 
@@ -45,15 +46,14 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
         "priority",
         "stage",
         "customer_name",
-        "kind",
-        "channel",
         "category",
-        "assignee",
+        "assignee_name",
         "received_at",
     ]
     list_display_links = ["tracking_number", "subject"]
     list_select_related = ["customer", "category", "assignee"]
     list_filter = [
+        QueueFilter,
         "stage",
         "priority",
         "kind",
@@ -106,6 +106,7 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
         (
             _("Dates and targets"),
             {
+                "classes": ["collapse"],
                 "fields": [
                     "received_at",
                     "acknowledged_at",
@@ -126,13 +127,19 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
                     "breach_count",
                     "ack_business_seconds",
                     "resolution_business_seconds",
-                ]
+                ],
             },
         ),
     ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Complaint | None = None) -> list[str]:
         return [f.name for f in Complaint._meta.concrete_fields if f.name not in {"id"}]
+
+    @admin.display(description=_("representative"), ordering="assignee__first_name")
+    def assignee_name(self, obj: Complaint) -> str:
+        if obj.assignee is None:
+            return "—"
+        return obj.assignee.get_full_name() or obj.assignee.get_username()
 
     @admin.display(description=_("customer"), ordering="customer__name")
     def customer_name(self, obj: Complaint) -> str:

@@ -23,6 +23,16 @@ class TaxonomyAdmin(admin.ModelAdmin):
 @admin.register(Category)
 class CategoryAdmin(TaxonomyAdmin):
     list_display = ["name_tr", "name_en", "code", "default_priority", "active", "position"]
+    fields = [
+        "code",
+        "name_tr",
+        "name_en",
+        "default_priority",
+        "description_tr",
+        "description_en",
+        "active",
+        "position",
+    ]
     list_editable = ["default_priority", "active", "position"]
     list_filter = ["default_priority", "active"]
 

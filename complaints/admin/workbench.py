@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
-from .. import services
+from .. import extensions, services
 from ..forms import (
     AssignForm,
     MessageForm,
@@ -24,8 +24,8 @@ from ..forms import (
 from ..models import Complaint, ComplaintMessage, Stage
 from ..permissions import user_can
 from ..selectors import complaint_actions_for
-from ..workflow import transition_by_name
-
+from ..timeline import complaint_timeline
+from ..workflow import Transition, transition_by_name
 
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin
@@ -73,17 +73,27 @@ class WorkbenchMixin(_ModelAdmin):
             show_save_and_continue=False,
             show_save_and_add_another=False,
             show_delete=False,
+            # The admin's grey "Close" only goes back to the list, and reads as
+            # "close the complaint": the page has its own "back to the list" link.
+            show_close=False,
         )
         return super().change_view(request, object_id, form_url, extra)
 
     def _workbench_context(self, request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
         actions = complaint_actions_for(complaint=complaint, user=request.user)
         transitions = [
-            {"transition": t, "form": transition_form_class(t)(prefix=t.name, transition=t)}
+            {
+                "transition": t,
+                "form": transition_form_class(t)(
+                    prefix=t.name, transition=t, initial=_initial(complaint, t)
+                ),
+            }
             for t in actions.permitted_transitions
         ]
         return {
             "complaint": complaint,
+            "header_items": extensions.admin_header_items(complaint),
+            "timeline": complaint_timeline(complaint),
             "transitions": transitions,
             "assign_form": AssignForm(initial={"assignee": complaint.assignee_id})
             if actions.can_assign
@@ -227,3 +237,10 @@ class WorkbenchMixin(_ModelAdmin):
         else:
             messages.success(request, success)
         return self._back(complaint)
+
+
+def _initial(complaint: Complaint, transition: Transition) -> dict[str, Any]:
+    # The decision usually restates the solution proposal: start from it.
+    if "decision" in transition.fields and not complaint.decision:
+        return {"decision": complaint.solution_proposal}
+    return {}

@@ -36,6 +36,23 @@ class Category(BilingualName):
     default_priority = models.CharField(
         _("default priority"), max_length=10, choices=Priority.choices
     )
+    # Shown beside the choice when classifying, so that near-identical criteria
+    # ("contrary to the law" on the company's side / "contrary to legal
+    # regulations" on the customer's side) are told apart.
+    description_tr = models.TextField(_("description (Turkish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    @property
+    def description(self) -> str:
+        english = (get_language() or "tr").startswith("en")
+        return (self.description_en if english else self.description_tr) or ""
+
+    @property
+    def choice_label(self) -> str:
+        """The category as the classification form offers it: name, default
+        priority and what sets it apart."""
+        label = f"{self.name} — {self.get_default_priority_display()}"
+        return f"{label}: {self.description}" if self.description else label
 
     class Meta(BilingualName.Meta):
         verbose_name = _("category")

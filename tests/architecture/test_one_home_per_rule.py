@@ -23,7 +23,7 @@ from complaints.services import (
 from complaints.signals import reactions_connect
 from complaints.staff import assignable_users
 from complaints.workflow import TRANSITIONS
-from tests.factories import UserFactory, category, make_complaint
+from tests.factories import category, make_complaint
 from tests.helpers import advance
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,6 +118,7 @@ def test_the_admin_does_not_change_other_apps_classes_at_import_time():
 
 
 # --- Process decisions live in services --------------------------------------------
+
 
 @pytest.fixture
 def client_for(db):
