@@ -42,6 +42,11 @@ class Category(BilingualName):
     description_tr = models.TextField(_("description (Turkish)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
 
+    class Meta(BilingualName.Meta):
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [choices_check("default_priority", Priority)]
+
     @property
     def description(self) -> str:
         english = (get_language() or "tr").startswith("en")
@@ -53,11 +58,6 @@ class Category(BilingualName):
         priority and what sets it apart."""
         label = f"{self.name} — {self.get_default_priority_display()}"
         return f"{label}: {self.description}" if self.description else label
-
-    class Meta(BilingualName.Meta):
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-        constraints = [choices_check("default_priority", Priority)]
 
 
 class RootCause(BilingualName):

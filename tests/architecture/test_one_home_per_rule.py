@@ -40,7 +40,7 @@ def test_every_transition_writes_a_declared_code_with_a_readable_name():
 
 
 def test_start_up_refuses_a_reaction_keyed_on_an_undeclared_code():
-    with pytest.raises(ImproperlyConfigured, match="complaints.complaint.clasified"):
+    with pytest.raises(ImproperlyConfigured, match=r"complaints\.complaint\.clasified"):
         reactions_connect(app="test", reactions={"complaints.complaint.clasified": print})
 
 
@@ -235,4 +235,4 @@ def test_the_sla_overdue_rule_has_one_definition():
     for path in (ROOT / "complaints").rglob("*.py"):
         text = path.read_text()
         assert "ack_due_at__lt" not in text and "resolution_due_at__lt" not in text, path
-    assert Complaint  # the columns stay on Complaint (README: architecture)
+    assert Complaint._meta.get_field("resolution_due_at")  # stays on Complaint (README)
