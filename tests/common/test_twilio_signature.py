@@ -16,10 +16,10 @@ PUBLIC = "https://sikayet.example.com"
 def request(signature: str | None, *, settings_header: str = "", host: str = "testserver"):
     headers = {}
     if signature is not None:
-        headers["HTTP_X_TWILIO_SIGNATURE"] = signature
+        headers["X-Twilio-Signature"] = signature
     if settings_header:
-        headers["HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS"] = settings_header
-    return RequestFactory().post(PATH, PARAMS, HTTP_HOST=host, **headers)
+        headers["X-Twilio-Webhooks-Signature-Settings"] = settings_header
+    return RequestFactory().post(PATH, PARAMS, headers=headers, HTTP_HOST=host)
 
 
 def sign(url: str, algorithm: str | None = None, token: str = TOKEN) -> str:
