@@ -5,10 +5,13 @@ that need real concurrency against a real server."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,14 +48,34 @@ def embedded_env(directory: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+_template: list[Path] = []
+
+
+def migrated_database(directory: Path) -> Path:
+    """``directory/db.sqlite3``, migrated: the migrations run once per test
+    session into a template file, which is then copied."""
+    if not _template:
+        template_dir = Path(tempfile.mkdtemp(prefix="sikayet-template-"))
+        atexit.register(shutil.rmtree, template_dir, ignore_errors=True)
+        subprocess.run(  # noqa: S603  (our own manage.py)
+            [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"],
+            env=embedded_env(template_dir),
+            cwd=ROOT,
+            check=True,
+            timeout=300,
+        )
+        _template.append(template_dir / "db.sqlite3")
+    target = directory / "db.sqlite3"
+    shutil.copyfile(_template[0], target)
+    return target
+
+
 @contextmanager
 def embedded_server(directory: Path, **extra_env: str) -> Iterator[str]:
-    """Migrate a fresh SQLite file and serve it; yields the base URL."""
+    """Serve a freshly migrated SQLite file; yields the base URL."""
     env = embedded_env(directory, **extra_env)
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run(  # noqa: S603  (our own manage.py / python)
-        [*manage, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True, timeout=300
-    )
+    migrated_database(directory)
     port = free_port()
     log = (directory / "server.log").open("w")
     server = subprocess.Popen(  # noqa: S603  (our own manage.py)
