@@ -84,6 +84,17 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite behind a threaded web server (`make run`, or any sqlite:/// URL):
+    # WAL lets readers work while one writer writes; BEGIN IMMEDIATE takes the
+    # write lock at the start of a transaction, so two submissions queue on the
+    # busy timeout instead of one failing with "database is locked" when its
+    # read lock cannot be upgraded (SQLite does not wait in that case).
+    # Options given in the URL (?timeout=...) win over these.
+    _sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL;")
+    _sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite_options.setdefault("timeout", env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis / Celery / cache ---------------------------------------------------

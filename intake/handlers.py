@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .inbound_email import inbound_email_receive
+from .inbound import inbound_email_receive
 
 
 def on_inbound_email(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> None:

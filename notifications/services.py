@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +26,7 @@ from complaints.services import Actor, TransitionNotAllowed, complaint_transitio
 
 from . import conf
 from .content import render_notice
-from .email import EmailTransport
+from .email import EmailTransport, notice_message_id
 from .errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
 from .models import Kind, Medium, Notification, Status
 from .sms import get_sms_backend
@@ -154,8 +155,31 @@ def notification_send(*, notification_id: int) -> SendOutcome:
             _mark_failed(notification, token, str(exc), permanent=True)
             return SendOutcome("failed")
         return _after_temporary_failure(notification, token, str(exc))
-    _mark_sent(notification, token, message_id)
+    _record_sent(notification, token, message_id)
     return SendOutcome("sent")
+
+
+def _record_sent(notification: Notification, token: uuid.UUID, message_id: str) -> None:
+    """Mark the row sent, on a new database connection if the old one was lost.
+
+    The provider has the notice already: a row left ``sending`` is sent again
+    once its lease runs out. A connection that dropped during the send (an idle
+    timeout, a fail-over) is the commonest way to get there, so it is retried
+    (the claim token makes a retry of a write that did commit a no-op).
+    """
+    for attempt in range(3):
+        try:
+            _mark_sent(notification, token, message_id)
+            return
+        except (OperationalError, InterfaceError):
+            # Inside a caller's transaction a new connection would lose its work.
+            if attempt == 2 or connection.in_atomic_block:
+                raise
+            logger.warning(
+                "notification %s: sent, but the database failed; retrying", notification.pk
+            )
+            connection.close()
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _render(notification: Notification) -> None:
@@ -181,6 +205,7 @@ def _transmit(notification: Notification) -> str:
             html=notification.body_html,
             metadata=metadata,
             tags=[notification.kind],
+            message_id=notice_message_id(notification),
         )
     callback = ""
     if conf.twilio_status_callback():

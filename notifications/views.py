@@ -16,13 +16,8 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from twilio.request_validator import (
-    SIGNATURE_HEADER,
-    SIGNATURE_SETTINGS_HEADER,
-    RequestValidator,
-    get_signature_algorithm,
-)
 
+from common import twilio_signature
 from complaints.models import Answer
 
 from . import conf
@@ -137,27 +132,15 @@ def answer_reject(request: HttpRequest, token: str) -> HttpResponse:
     return _page(request, "notifications/answer_reject.html", context, notification, status)
 
 
-def _twilio_signature_valid(request: HttpRequest) -> bool:
-    token = conf.twilio_auth_token()
-    signature = request.headers.get(SIGNATURE_HEADER, "")
-    if not token or not signature:
-        return False
-    validator = RequestValidator(token)
-    algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER, ""))
-    # Twilio signs the URL it called: the one we gave it (SITE_URL), which
-    # behind a proxy may differ from what this request looks like here.
-    urls = {
-        conf.site_url() + reverse("notifications:twilio_status"),
-        request.build_absolute_uri(),
-    }
-    return any(validator.validate(url, request.POST, signature, algorithm) for url in urls)
-
-
 @csrf_exempt
 @require_POST
 def twilio_status(request: HttpRequest) -> HttpResponse:
     """Twilio's status callback for an SMS we sent; 403 unless Twilio signed it."""
-    if not _twilio_signature_valid(request):
+    # Twilio signs the URL it called: the one we gave it (SITE_URL), which
+    # behind a proxy may differ from what this request looks like here.
+    if not twilio_signature.request_is_signed(
+        request, auth_token=conf.twilio_auth_token(), public_base_urls=[conf.site_url()]
+    ):
         logger.warning("Twilio status callback with a bad or missing signature refused")
         return HttpResponseForbidden("invalid signature")
     error = request.POST.get("ErrorCode", "")

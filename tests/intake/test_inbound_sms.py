@@ -233,3 +233,17 @@ def test_the_reply_is_the_acknowledgement_so_no_second_sms_is_sent(
     assert complaint.stage == Stage.ACKNOWLEDGED
     assert complaint.acknowledged_at is not None
     assert not Notification.objects.filter(complaint=complaint, kind="acknowledgement").exists()
+
+
+def test_a_signature_made_with_hmac_sha256_is_accepted():
+    from twilio.request_validator import HMAC_SHA256
+
+    data = params("Modemim kopuyor.")
+    signature = RequestValidator(TOKEN).compute_signature(URL, data, HMAC_SHA256)
+    response = post(
+        data,
+        signature=signature,
+        HTTP_X_TWILIO_WEBHOOKS_SIGNATURE_SETTINGS=f"key=k1,algorithm={HMAC_SHA256}",
+    )
+    assert response.status_code == 200
+    assert Complaint.objects.count() == 1

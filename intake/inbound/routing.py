@@ -32,9 +32,8 @@ from django.db import IntegrityError, transaction
 from complaints import tracking
 from complaints.models import Channel, Complaint, ComplaintMessage, Kind
 from complaints.services import GuardFailed, complaint_message_add
-
-from .models import InboundMessage
-from .services import intake_submit
+from intake.models import InboundMessage
+from intake.services import intake_submit
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ def find_tracking_numbers(text: str) -> list[str]:
     return found
 
 
-def _referenced_complaint(*texts: str) -> Complaint | None:
+def referenced_complaint(*texts: str) -> Complaint | None:
     for text in texts:
         for number in find_tracking_numbers(text):
             complaint = Complaint.objects.filter(tracking_number=number).first()
@@ -76,13 +75,13 @@ def _referenced_complaint(*texts: str) -> Complaint | None:
 # --- Claim and route (shared by both channels) ------------------------------------
 
 
-def _clean(text: Any) -> str:
+def clean_text(text: Any) -> str:
     """Provider text as we store it: PostgreSQL refuses NUL characters in text
     (a DataError, so a 500 and endless redeliveries); they carry no meaning."""
     return str(text or "").replace("\x00", "")
 
 
-def _claim(*, channel: str, external_id: str, **fields: Any) -> tuple[InboundMessage, bool]:
+def claim(*, channel: str, external_id: str, **fields: Any) -> tuple[InboundMessage, bool]:
     """The row for this provider id, and whether this call created it.
 
     Two deliveries of the same message at once: the second insert waits on the
@@ -100,7 +99,7 @@ def _claim(*, channel: str, external_id: str, **fields: Any) -> tuple[InboundMes
         return InboundMessage.objects.get(channel=channel, external_id=external_id), False
 
 
-def _route(
+def route(
     inbound: InboundMessage,
     *,
     channel: str,
@@ -172,7 +171,7 @@ def _error_messages(exc: Exception) -> dict[str, list[str]]:
     return {"__all__": exc.messages}
 
 
-def _subject_from(text: str, limit: int = 80) -> str:
+def subject_from(text: str, limit: int = 80) -> str:
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if len(first_line) > limit:
         first_line = first_line[: limit - 1].rstrip() + "…"

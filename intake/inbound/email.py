@@ -14,17 +14,17 @@ from django.utils.html import strip_tags
 from django.utils.text import get_valid_filename
 
 from complaints.models import Channel, Language
+from intake import conf
+from intake.models import InboundAttachment, InboundMessage
 
-from . import conf
-from .inbound import (
+from .routing import (
     Outcome,
-    _claim,
-    _clean,
-    _referenced_complaint,
-    _route,
-    _subject_from,
+    claim,
+    clean_text,
+    referenced_complaint,
+    route,
+    subject_from,
 )
-from .models import InboundAttachment, InboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +38,13 @@ def inbound_email_receive(
     *, message: Any, esp_name: str = "", event_id: str | None = None
 ) -> InboundMessage:
     """Store and route one inbound e-mail (an ``anymail.inbound.AnymailInboundMessage``)."""
-    sender_name, sender = (_clean(part) for part in _sender_of(message))
-    subject = _clean(message.subject).strip()
-    text = _clean(_text_of(message))
+    sender_name, sender = (clean_text(part) for part in _sender_of(message))
+    subject = clean_text(message.subject).strip()
+    text = clean_text(_text_of(message))
     with transaction.atomic():
-        inbound, created = _claim(
+        inbound, created = claim(
             channel=InboundMessage.Channel.EMAIL,
-            external_id=_clean(_email_id(message, esp_name, event_id, sender, subject, text)),
+            external_id=clean_text(_email_id(message, esp_name, event_id, sender, subject, text)),
             sender=sender[:254],
             subject=subject[:255],
             body=text,
@@ -60,8 +60,8 @@ def inbound_email_receive(
         elif not sender:
             inbound.data["errors"] = {"email": ["No sender address."]}
         else:
-            referenced = _referenced_complaint(subject, text)
-            _route(
+            referenced = referenced_complaint(subject, text)
+            route(
                 inbound,
                 channel=Channel.EMAIL,
                 name=(sender_name or sender.split("@")[0])[:200],
@@ -98,7 +98,7 @@ def _text_of(message: Any) -> str:
 
 
 def _new_subject(subject: str, text: str) -> str:
-    subject = _REPLY_PREFIX.sub("", subject).strip() or _subject_from(text) or "E-posta"
+    subject = _REPLY_PREFIX.sub("", subject).strip() or subject_from(text) or "E-posta"
     return subject[:200]
 
 
@@ -150,8 +150,8 @@ def _keep_attachments(inbound: InboundMessage, message: Any) -> None:
     refused: list[dict[str, Any]] = []
     kept = 0
     for part in message.attachments:
-        filename = _safe_filename(_clean(part.get_filename()))
-        content_type = _clean(part.get_content_type() or "application/octet-stream").lower()
+        filename = _safe_filename(clean_text(part.get_filename()))
+        content_type = clean_text(part.get_content_type() or "application/octet-stream").lower()
         try:
             content = part.get_content_bytes() or b""
         except ValueError:

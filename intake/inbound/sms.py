@@ -11,17 +11,17 @@ from django.utils import translation
 
 from complaints.models import Channel, Complaint, Language
 from complaints.selectors import complaint_get_by_tracking_number
+from intake.models import InboundMessage
 
-from .inbound import (
+from .routing import (
     Outcome,
-    _claim,
-    _clean,
-    _referenced_complaint,
-    _route,
-    _subject_from,
+    claim,
+    clean_text,
     find_tracking_numbers,
+    referenced_complaint,
+    route,
+    subject_from,
 )
-from .models import InboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +81,10 @@ def inbound_sms_receive(
     *, message_sid: str, sender: str, body: str, data: dict[str, Any] | None = None
 ) -> InboundMessage:
     """Store and route one inbound SMS; the row's ``reply`` is the text to answer with."""
-    body, sender, message_sid = _clean(body).strip(), _clean(sender), _clean(message_sid)
+    body = clean_text(body).strip()
+    sender, message_sid = clean_text(sender), clean_text(message_sid)
     with transaction.atomic():
-        inbound, created = _claim(
+        inbound, created = claim(
             channel=InboundMessage.Channel.SMS,
             external_id=message_sid[:255],
             sender=sender[:254],
@@ -101,15 +102,15 @@ def inbound_sms_receive(
             inbound.data["errors"] = {"description": ["Empty message."]}
             inbound.reply = _sms_text(Language.TURKISH, "empty")
         else:
-            referenced = _referenced_complaint(body)
+            referenced = referenced_complaint(body)
             language = referenced.language if referenced is not None else Language.TURKISH
-            _route(
+            route(
                 inbound,
                 channel=Channel.SMS,
                 name=sender[:200],
                 email="",
                 phone=sender,
-                subject=_subject_from(body, limit=60) or "SMS",
+                subject=subject_from(body, limit=60) or "SMS",
                 text=body,
                 language=language,
                 referenced=referenced,

@@ -1,0 +1,1 @@
+"""Benchmarks and measurements (run as scripts; see each module's docstring)."""
