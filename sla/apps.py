@@ -8,9 +8,10 @@ class SlaConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints.signals import complaint_event
-        from sla import handlers
+        from sla import calendar_cache, handlers
 
         complaint_event.connect(handlers.on_complaint_event, dispatch_uid="sla.handlers")
+        calendar_cache.receivers_connect()
         _name_actions()
 
 

@@ -19,21 +19,20 @@ queried per call.
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import threading
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
-from django.core.cache import cache
 
-logger = logging.getLogger(__name__)
+from sla import calendar_cache
+
+# Kept importable from here (docs and older callers name them so).
+from sla.calendar_cache import VERSION_CACHE_KEY, bump_overrides_version
 
 __all__ = [
     "VERSION_CACHE_KEY",
@@ -53,8 +52,6 @@ DEFAULT_OPENING_TIME = "09:00"
 DEFAULT_CLOSING_TIME = "18:00"
 DEFAULT_HALF_DAY_CLOSING_TIME = "13:00"
 DEFAULT_CALENDAR_COUNTRY = "TR"
-
-VERSION_CACHE_KEY = "sla:calendar:version"
 
 # Override kinds, as stored in CalendarOverride.kind. Plain strings so that this
 # module does not import the model at import time (it is imported by apps that
@@ -140,90 +137,15 @@ def _year_holidays(year: int) -> _YearHolidays:
     return cached
 
 
-# --- Overrides (per process, invalidated through the cache) -----------------------
-
-
-@dataclass
-class _OverrideState:
-    version: str | None = None
-    kinds: dict[date, str] | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-_overrides = _OverrideState()
-
-
-def _new_version() -> str:
-    # A random token rather than a counter: if the key is evicted and
-    # re-created, a counter could restart at a value some process already
-    # holds and that process would keep stale overrides; a new token never
-    # matches an old one.
-    return uuid.uuid4().hex
-
-
-def bump_overrides_version() -> None:
-    """Tell every process to reload the overrides on its next calendar call.
-
-    Called by CalendarOverride's post_save / post_delete receivers. Call it
-    yourself after changes that send no signals (QuerySet.update(),
-    bulk_create(), raw SQL).
-    """
-    # timeout=None: the default cache timeout (300 s) would make every process
-    # reload the overrides every five minutes for no reason.
-    try:
-        cache.set(VERSION_CACHE_KEY, _new_version(), timeout=None)
-    except Exception:
-        # The override is saved; other processes see it once the cache is back
-        # (this one reloads on its next call, see _override_kinds).
-        logger.warning("calendar: could not publish the overrides version", exc_info=True)
-        with _overrides.lock:
-            _overrides.kinds = None
-
-
-def _current_version() -> str | None:
-    """The published overrides version, or None when the cache cannot be reached."""
-    try:
-        version = cache.get(VERSION_CACHE_KEY)
-        if version is None:
-            # First use, or the key was evicted: publish a fresh token (add() keeps
-            # a token another process may have published in the meantime).
-            cache.add(VERSION_CACHE_KEY, _new_version(), timeout=None)
-            version = cache.get(VERSION_CACHE_KEY)
-    except Exception:
-        # Redis down must not stop a complaint from being recorded: due dates
-        # are computed from what this process holds (or the table) until it's back.
-        logger.warning("calendar: cache unreachable, using the overrides held", exc_info=True)
-        return None
-    return str(version)
-
-
-def _override_kinds() -> Mapping[date, str]:
-    # Read the version *before* the rows: if an override changes in between,
-    # we hold new rows under the old version and simply reload once more later,
-    # instead of holding old rows under the new version forever.
-    version = _current_version()
-    if _overrides.kinds is not None and (version is None or _overrides.version == version):
-        return _overrides.kinds
-    with _overrides.lock:
-        if _overrides.kinds is None or (version is not None and _overrides.version != version):
-            # Imported here: the calendar is imported before the app registry is
-            # ready, and the model imports this module for the version bump.
-            from sla.models import CalendarOverride
-
-            _overrides.kinds = dict(CalendarOverride.objects.values_list("date", "kind"))
-            _overrides.version = version
-        return _overrides.kinds
+# --- Overrides -------------------------------------------------------------------
+# Held and invalidated by sla.calendar_cache; this module only reads them.
 
 
 def clear_cache() -> None:
     """Forget cached holidays and overrides in this process (for tests)."""
     with _holidays_lock:
         _holidays_by_year.clear()
-    with _overrides.lock:
-        _overrides.kinds = None
-        _overrides.version = None
-    with contextlib.suppress(Exception):
-        cache.delete(VERSION_CACHE_KEY)
+    calendar_cache.forget()
 
 
 # --- Days ------------------------------------------------------------------------------
@@ -273,7 +195,7 @@ def _closing_instant(d: date, overrides: Mapping[date, str]) -> datetime:
 
 def is_business_day(d: date) -> bool:
     """True when ``d`` is a business day (half days included)."""
-    return _is_business_day(d, _override_kinds())
+    return _is_business_day(d, calendar_cache.override_kinds())
 
 
 def closing_time(d: date) -> time:
@@ -282,12 +204,12 @@ def closing_time(d: date) -> time:
     Meaningful for business days; for other days it is the hour the day would
     close at if it were open (callers check ``is_business_day`` first).
     """
-    return _closing_time(d, _override_kinds())
+    return _closing_time(d, calendar_cache.override_kinds())
 
 
 def next_business_day(d: date) -> date:
     """The first business day strictly after ``d``."""
-    return _next_business_day(d, _override_kinds())
+    return _next_business_day(d, calendar_cache.override_kinds())
 
 
 # --- Instants --------------------------------------------------------------------------
@@ -312,7 +234,7 @@ def add_business_days(received_at: datetime, n: int) -> datetime:
     local = _to_calendar_tz(received_at, "received_at")
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
-    overrides = _override_kinds()
+    overrides = calendar_cache.override_kinds()
     day = local.date()
     for _ in range(n):
         day = _next_business_day(day, overrides)
@@ -327,7 +249,7 @@ def acknowledgement_due(received_at: datetime) -> datetime:
     the closing hour of the next business day. Raises ValueError when naive.
     """
     local = _to_calendar_tz(received_at, "received_at")
-    overrides = _override_kinds()
+    overrides = calendar_cache.override_kinds()
     day = local.date()
     if _is_business_day(day, overrides):
         closing = _closing_instant(day, overrides)
@@ -347,7 +269,7 @@ def business_seconds_between(start: datetime, end: datetime) -> float:
     end_local = _to_calendar_tz(end, "end")
     if end_local <= start_local:
         return 0.0
-    overrides = _override_kinds()
+    overrides = calendar_cache.override_kinds()
     tz = _time_zone()
     opening = opening_time()
     total = 0.0

@@ -47,9 +47,6 @@ class Target:
     def breached_action(self) -> str:
         return f"sla.{self.name}.breached"
 
-    def unmet(self) -> Q:
-        return Q(**{f"{self.met}__isnull": True, f"{self.due}__isnull": False})
-
     def at_risk_pending(self, now: datetime) -> Q:
         # Mirrors the partial index sla_*_at_risk_pending (complaints.models):
         # only targets in flight whose at-risk event is not recorded yet.
