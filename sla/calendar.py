@@ -24,10 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from sla import calendar_cache
 
@@ -66,8 +69,8 @@ _MAX_CLOSED_RUN_DAYS = 366
 
 
 # --- Settings -------------------------------------------------------------------
-# Read on every call (a getattr on settings is cheap) so that tests and
-# deployments can change them without touching this module's caches.
+# The public accessors read them on every call; the day arithmetic below holds
+# them until a setting changes (see _rules).
 
 
 def _time_zone() -> ZoneInfo:
@@ -113,11 +116,11 @@ _holidays_lock = threading.Lock()
 _holidays_by_year: dict[tuple[str, int], _YearHolidays] = {}
 
 
-def _year_holidays(year: int) -> _YearHolidays:
+def _year_holidays(year: int, country: str) -> _YearHolidays:
     # Building a holidays object costs far more than a dict lookup, and the
     # calendar is consulted in loops (one call per day walked), so each year is
     # computed once per process.
-    key = (_country(), year)
+    key = (country, year)
     cached = _holidays_by_year.get(key)
     if cached is not None:
         return cached
@@ -142,46 +145,86 @@ def _year_holidays(year: int) -> _YearHolidays:
 
 
 def clear_cache() -> None:
-    """Forget cached holidays and overrides in this process (for tests)."""
+    """Forget cached holidays, settings and overrides in this process (for tests)."""
+    global _settings_held
+    _settings_held = None
     with _holidays_lock:
         _holidays_by_year.clear()
     calendar_cache.forget()
 
 
 # --- Days ------------------------------------------------------------------------------
-# The private helpers take the overrides as an argument so that one public call
-# reads the cache version once, not once per day walked (with Redis that would
-# be a network round trip per day).
+# The private helpers take the rules (overrides and settings) as an argument so
+# that one public call reads the cache version once, not once per day walked
+# (with Redis that would be a network round trip per day), and the settings once.
 
 
-def _is_business_day(d: date, overrides: Mapping[date, str]) -> bool:
-    override = overrides.get(d)
+class _Rules(NamedTuple):
+    overrides: Mapping[date, str]
+    tz: ZoneInfo
+    opening: time
+    closing: time
+    half_day_closing: time
+    country: str
+
+
+# The settings part of the rules, read once and forgotten whenever an SLA_*
+# setting changes (override_settings and pytest's ``settings`` fixture send
+# setting_changed): the calendar walks days in loops, and a settings read per
+# day walked was most of its cost.
+_settings_held: _Rules | None = None
+
+
+def _rules() -> _Rules:
+    global _settings_held
+    held = _settings_held
+    if held is None:
+        held = _settings_held = _Rules(
+            overrides={},
+            tz=_time_zone(),
+            opening=opening_time(),
+            closing=full_day_closing_time(),
+            half_day_closing=half_day_closing_time(),
+            country=_country(),
+        )
+    return _Rules(calendar_cache.override_kinds(), *held[1:])
+
+
+@receiver(setting_changed, dispatch_uid="sla_calendar_settings")
+def _settings_changed(*, setting: str, **kwargs: object) -> None:
+    global _settings_held
+    if setting.startswith("SLA_"):
+        _settings_held = None
+
+
+def _is_business_day(d: date, rules: _Rules) -> bool:
+    override = rules.overrides.get(d)
     if override is not None:
         # Staff know better than the package (bridge days, company closures,
         # weekend working days), so an override decides on its own.
         return override != _CLOSED
     if d.weekday() >= 5:  # Saturday, Sunday
         return False
-    return d not in _year_holidays(d.year).public
+    return d not in _year_holidays(d.year, rules.country).public
 
 
-def _closing_time(d: date, overrides: Mapping[date, str]) -> time:
-    override = overrides.get(d)
+def _closing_time(d: date, rules: _Rules) -> time:
+    override = rules.overrides.get(d)
     if override == _HALF_DAY:
-        return half_day_closing_time()
+        return rules.half_day_closing
     if override == _OPEN:
         # "open" makes a normal business day, even on a package half day.
-        return full_day_closing_time()
-    if d in _year_holidays(d.year).half_days:
-        return half_day_closing_time()
-    return full_day_closing_time()
+        return rules.closing
+    if d in _year_holidays(d.year, rules.country).half_days:
+        return rules.half_day_closing
+    return rules.closing
 
 
-def _next_business_day(d: date, overrides: Mapping[date, str]) -> date:
+def _next_business_day(d: date, rules: _Rules) -> date:
     candidate = d
     for _ in range(_MAX_CLOSED_RUN_DAYS):
         candidate += timedelta(days=1)
-        if _is_business_day(candidate, overrides):
+        if _is_business_day(candidate, rules):
             return candidate
     raise RuntimeError(
         f"No business day within {_MAX_CLOSED_RUN_DAYS} days after {d.isoformat()}; "
@@ -189,13 +232,13 @@ def _next_business_day(d: date, overrides: Mapping[date, str]) -> date:
     )
 
 
-def _closing_instant(d: date, overrides: Mapping[date, str]) -> datetime:
-    return datetime.combine(d, _closing_time(d, overrides), tzinfo=_time_zone())
+def _closing_instant(d: date, rules: _Rules) -> datetime:
+    return datetime.combine(d, _closing_time(d, rules), tzinfo=rules.tz)
 
 
 def is_business_day(d: date) -> bool:
     """True when ``d`` is a business day (half days included)."""
-    return _is_business_day(d, calendar_cache.override_kinds())
+    return _is_business_day(d, _rules())
 
 
 def closing_time(d: date) -> time:
@@ -204,23 +247,23 @@ def closing_time(d: date) -> time:
     Meaningful for business days; for other days it is the hour the day would
     close at if it were open (callers check ``is_business_day`` first).
     """
-    return _closing_time(d, calendar_cache.override_kinds())
+    return _closing_time(d, _rules())
 
 
 def next_business_day(d: date) -> date:
     """The first business day strictly after ``d``."""
-    return _next_business_day(d, calendar_cache.override_kinds())
+    return _next_business_day(d, _rules())
 
 
 # --- Instants --------------------------------------------------------------------------
 
 
-def _to_calendar_tz(value: datetime, name: str) -> datetime:
+def _to_calendar_tz(value: datetime, name: str, tz: ZoneInfo) -> datetime:
     # A naive datetime has no defined instant; guessing a zone would move due
     # dates by hours silently, so refuse it.
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be an aware datetime, got naive {value!r}")
-    return value.astimezone(_time_zone())
+    return value.astimezone(tz)
 
 
 def add_business_days(received_at: datetime, n: int) -> datetime:
@@ -231,14 +274,14 @@ def add_business_days(received_at: datetime, n: int) -> datetime:
     n-th business day after it. Returns an aware datetime in SLA_TIME_ZONE.
     Raises ValueError for a naive ``received_at`` or ``n < 1``.
     """
-    local = _to_calendar_tz(received_at, "received_at")
+    rules = _rules()
+    local = _to_calendar_tz(received_at, "received_at", rules.tz)
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
-    overrides = calendar_cache.override_kinds()
     day = local.date()
     for _ in range(n):
-        day = _next_business_day(day, overrides)
-    return _closing_instant(day, overrides)
+        day = _next_business_day(day, rules)
+    return _closing_instant(day, rules)
 
 
 def acknowledgement_due(received_at: datetime) -> datetime:
@@ -248,14 +291,14 @@ def acknowledgement_due(received_at: datetime) -> datetime:
     complaint arrived before its closing hour (13:00 on a half day); otherwise
     the closing hour of the next business day. Raises ValueError when naive.
     """
-    local = _to_calendar_tz(received_at, "received_at")
-    overrides = calendar_cache.override_kinds()
+    rules = _rules()
+    local = _to_calendar_tz(received_at, "received_at", rules.tz)
     day = local.date()
-    if _is_business_day(day, overrides):
-        closing = _closing_instant(day, overrides)
+    if _is_business_day(day, rules):
+        closing = _closing_instant(day, rules)
         if local < closing:
             return closing
-    return _closing_instant(_next_business_day(day, overrides), overrides)
+    return _closing_instant(_next_business_day(day, rules), rules)
 
 
 def business_seconds_between(start: datetime, end: datetime) -> float:
@@ -265,20 +308,18 @@ def business_seconds_between(start: datetime, end: datetime) -> float:
     that day's opening hour to closing hour (13:00 on half days). Raises
     ValueError when either is naive.
     """
-    start_local = _to_calendar_tz(start, "start")
-    end_local = _to_calendar_tz(end, "end")
+    rules = _rules()
+    start_local = _to_calendar_tz(start, "start", rules.tz)
+    end_local = _to_calendar_tz(end, "end", rules.tz)
     if end_local <= start_local:
         return 0.0
-    overrides = calendar_cache.override_kinds()
-    tz = _time_zone()
-    opening = opening_time()
     total = 0.0
     day = start_local.date()
     last = end_local.date()
     while day <= last:
-        if _is_business_day(day, overrides):
-            window_start = max(start_local, datetime.combine(day, opening, tzinfo=tz))
-            window_end = min(end_local, _closing_instant(day, overrides))
+        if _is_business_day(day, rules):
+            window_start = max(start_local, datetime.combine(day, rules.opening, tzinfo=rules.tz))
+            window_end = min(end_local, _closing_instant(day, rules))
             if window_end > window_start:
                 # Timestamps, not aware-datetime subtraction: subtracting two
                 # datetimes of the same tzinfo ignores a DST change in between.
