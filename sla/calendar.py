@@ -19,21 +19,23 @@ queried per call.
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import threading
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
-from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
-logger = logging.getLogger(__name__)
+from sla import calendar_cache
+
+# Kept importable from here (docs and older callers name them so).
+from sla.calendar_cache import VERSION_CACHE_KEY, bump_overrides_version
 
 __all__ = [
     "VERSION_CACHE_KEY",
@@ -54,8 +56,6 @@ DEFAULT_CLOSING_TIME = "18:00"
 DEFAULT_HALF_DAY_CLOSING_TIME = "13:00"
 DEFAULT_CALENDAR_COUNTRY = "TR"
 
-VERSION_CACHE_KEY = "sla:calendar:version"
-
 # Override kinds, as stored in CalendarOverride.kind. Plain strings so that this
 # module does not import the model at import time (it is imported by apps that
 # load before the app registry is ready).
@@ -69,8 +69,8 @@ _MAX_CLOSED_RUN_DAYS = 366
 
 
 # --- Settings -------------------------------------------------------------------
-# Read on every call (a getattr on settings is cheap) so that tests and
-# deployments can change them without touching this module's caches.
+# The public accessors read them on every call; the day arithmetic below holds
+# them until a setting changes (see _rules).
 
 
 def _time_zone() -> ZoneInfo:
@@ -116,11 +116,11 @@ _holidays_lock = threading.Lock()
 _holidays_by_year: dict[tuple[str, int], _YearHolidays] = {}
 
 
-def _year_holidays(year: int) -> _YearHolidays:
+def _year_holidays(year: int, country: str) -> _YearHolidays:
     # Building a holidays object costs far more than a dict lookup, and the
     # calendar is consulted in loops (one call per day walked), so each year is
     # computed once per process.
-    key = (_country(), year)
+    key = (country, year)
     cached = _holidays_by_year.get(key)
     if cached is not None:
         return cached
@@ -140,126 +140,91 @@ def _year_holidays(year: int) -> _YearHolidays:
     return cached
 
 
-# --- Overrides (per process, invalidated through the cache) -----------------------
-
-
-@dataclass
-class _OverrideState:
-    version: str | None = None
-    kinds: dict[date, str] | None = None
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-_overrides = _OverrideState()
-
-
-def _new_version() -> str:
-    # A random token rather than a counter: if the key is evicted and
-    # re-created, a counter could restart at a value some process already
-    # holds and that process would keep stale overrides; a new token never
-    # matches an old one.
-    return uuid.uuid4().hex
-
-
-def bump_overrides_version() -> None:
-    """Tell every process to reload the overrides on its next calendar call.
-
-    Called by CalendarOverride's post_save / post_delete receivers. Call it
-    yourself after changes that send no signals (QuerySet.update(),
-    bulk_create(), raw SQL).
-    """
-    # timeout=None: the default cache timeout (300 s) would make every process
-    # reload the overrides every five minutes for no reason.
-    try:
-        cache.set(VERSION_CACHE_KEY, _new_version(), timeout=None)
-    except Exception:
-        # The override is saved; other processes see it once the cache is back
-        # (this one reloads on its next call, see _override_kinds).
-        logger.warning("calendar: could not publish the overrides version", exc_info=True)
-        with _overrides.lock:
-            _overrides.kinds = None
-
-
-def _current_version() -> str | None:
-    """The published overrides version, or None when the cache cannot be reached."""
-    try:
-        version = cache.get(VERSION_CACHE_KEY)
-        if version is None:
-            # First use, or the key was evicted: publish a fresh token (add() keeps
-            # a token another process may have published in the meantime).
-            cache.add(VERSION_CACHE_KEY, _new_version(), timeout=None)
-            version = cache.get(VERSION_CACHE_KEY)
-    except Exception:
-        # Redis down must not stop a complaint from being recorded: due dates
-        # are computed from what this process holds (or the table) until it's back.
-        logger.warning("calendar: cache unreachable, using the overrides held", exc_info=True)
-        return None
-    return str(version)
-
-
-def _override_kinds() -> Mapping[date, str]:
-    # Read the version *before* the rows: if an override changes in between,
-    # we hold new rows under the old version and simply reload once more later,
-    # instead of holding old rows under the new version forever.
-    version = _current_version()
-    if _overrides.kinds is not None and (version is None or _overrides.version == version):
-        return _overrides.kinds
-    with _overrides.lock:
-        if _overrides.kinds is None or (version is not None and _overrides.version != version):
-            # Imported here: the calendar is imported before the app registry is
-            # ready, and the model imports this module for the version bump.
-            from sla.models import CalendarOverride
-
-            _overrides.kinds = dict(CalendarOverride.objects.values_list("date", "kind"))
-            _overrides.version = version
-        return _overrides.kinds
+# --- Overrides -------------------------------------------------------------------
+# Held and invalidated by sla.calendar_cache; this module only reads them.
 
 
 def clear_cache() -> None:
-    """Forget cached holidays and overrides in this process (for tests)."""
+    """Forget cached holidays, settings and overrides in this process (for tests)."""
+    global _settings_held
+    _settings_held = None
     with _holidays_lock:
         _holidays_by_year.clear()
-    with _overrides.lock:
-        _overrides.kinds = None
-        _overrides.version = None
-    with contextlib.suppress(Exception):
-        cache.delete(VERSION_CACHE_KEY)
+    calendar_cache.forget()
 
 
 # --- Days ------------------------------------------------------------------------------
-# The private helpers take the overrides as an argument so that one public call
-# reads the cache version once, not once per day walked (with Redis that would
-# be a network round trip per day).
+# The private helpers take the rules (overrides and settings) as an argument so
+# that one public call reads the cache version once, not once per day walked
+# (with Redis that would be a network round trip per day), and the settings once.
 
 
-def _is_business_day(d: date, overrides: Mapping[date, str]) -> bool:
-    override = overrides.get(d)
+class _Rules(NamedTuple):
+    overrides: Mapping[date, str]
+    tz: ZoneInfo
+    opening: time
+    closing: time
+    half_day_closing: time
+    country: str
+
+
+# The settings part of the rules, read once and forgotten whenever an SLA_*
+# setting changes (override_settings and pytest's ``settings`` fixture send
+# setting_changed): the calendar walks days in loops, and a settings read per
+# day walked was most of its cost.
+_settings_held: _Rules | None = None
+
+
+def _rules() -> _Rules:
+    global _settings_held
+    held = _settings_held
+    if held is None:
+        held = _settings_held = _Rules(
+            overrides={},
+            tz=_time_zone(),
+            opening=opening_time(),
+            closing=full_day_closing_time(),
+            half_day_closing=half_day_closing_time(),
+            country=_country(),
+        )
+    return _Rules(calendar_cache.override_kinds(), *held[1:])
+
+
+@receiver(setting_changed, dispatch_uid="sla_calendar_settings")
+def _settings_changed(*, setting: str, **kwargs: object) -> None:
+    global _settings_held
+    if setting.startswith("SLA_"):
+        _settings_held = None
+
+
+def _is_business_day(d: date, rules: _Rules) -> bool:
+    override = rules.overrides.get(d)
     if override is not None:
         # Staff know better than the package (bridge days, company closures,
         # weekend working days), so an override decides on its own.
         return override != _CLOSED
     if d.weekday() >= 5:  # Saturday, Sunday
         return False
-    return d not in _year_holidays(d.year).public
+    return d not in _year_holidays(d.year, rules.country).public
 
 
-def _closing_time(d: date, overrides: Mapping[date, str]) -> time:
-    override = overrides.get(d)
+def _closing_time(d: date, rules: _Rules) -> time:
+    override = rules.overrides.get(d)
     if override == _HALF_DAY:
-        return half_day_closing_time()
+        return rules.half_day_closing
     if override == _OPEN:
         # "open" makes a normal business day, even on a package half day.
-        return full_day_closing_time()
-    if d in _year_holidays(d.year).half_days:
-        return half_day_closing_time()
-    return full_day_closing_time()
+        return rules.closing
+    if d in _year_holidays(d.year, rules.country).half_days:
+        return rules.half_day_closing
+    return rules.closing
 
 
-def _next_business_day(d: date, overrides: Mapping[date, str]) -> date:
+def _next_business_day(d: date, rules: _Rules) -> date:
     candidate = d
     for _ in range(_MAX_CLOSED_RUN_DAYS):
         candidate += timedelta(days=1)
-        if _is_business_day(candidate, overrides):
+        if _is_business_day(candidate, rules):
             return candidate
     raise RuntimeError(
         f"No business day within {_MAX_CLOSED_RUN_DAYS} days after {d.isoformat()}; "
@@ -267,13 +232,13 @@ def _next_business_day(d: date, overrides: Mapping[date, str]) -> date:
     )
 
 
-def _closing_instant(d: date, overrides: Mapping[date, str]) -> datetime:
-    return datetime.combine(d, _closing_time(d, overrides), tzinfo=_time_zone())
+def _closing_instant(d: date, rules: _Rules) -> datetime:
+    return datetime.combine(d, _closing_time(d, rules), tzinfo=rules.tz)
 
 
 def is_business_day(d: date) -> bool:
     """True when ``d`` is a business day (half days included)."""
-    return _is_business_day(d, _override_kinds())
+    return _is_business_day(d, _rules())
 
 
 def closing_time(d: date) -> time:
@@ -282,23 +247,23 @@ def closing_time(d: date) -> time:
     Meaningful for business days; for other days it is the hour the day would
     close at if it were open (callers check ``is_business_day`` first).
     """
-    return _closing_time(d, _override_kinds())
+    return _closing_time(d, _rules())
 
 
 def next_business_day(d: date) -> date:
     """The first business day strictly after ``d``."""
-    return _next_business_day(d, _override_kinds())
+    return _next_business_day(d, _rules())
 
 
 # --- Instants --------------------------------------------------------------------------
 
 
-def _to_calendar_tz(value: datetime, name: str) -> datetime:
+def _to_calendar_tz(value: datetime, name: str, tz: ZoneInfo) -> datetime:
     # A naive datetime has no defined instant; guessing a zone would move due
     # dates by hours silently, so refuse it.
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be an aware datetime, got naive {value!r}")
-    return value.astimezone(_time_zone())
+    return value.astimezone(tz)
 
 
 def add_business_days(received_at: datetime, n: int) -> datetime:
@@ -309,14 +274,14 @@ def add_business_days(received_at: datetime, n: int) -> datetime:
     n-th business day after it. Returns an aware datetime in SLA_TIME_ZONE.
     Raises ValueError for a naive ``received_at`` or ``n < 1``.
     """
-    local = _to_calendar_tz(received_at, "received_at")
+    rules = _rules()
+    local = _to_calendar_tz(received_at, "received_at", rules.tz)
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
-    overrides = _override_kinds()
     day = local.date()
     for _ in range(n):
-        day = _next_business_day(day, overrides)
-    return _closing_instant(day, overrides)
+        day = _next_business_day(day, rules)
+    return _closing_instant(day, rules)
 
 
 def acknowledgement_due(received_at: datetime) -> datetime:
@@ -326,14 +291,14 @@ def acknowledgement_due(received_at: datetime) -> datetime:
     complaint arrived before its closing hour (13:00 on a half day); otherwise
     the closing hour of the next business day. Raises ValueError when naive.
     """
-    local = _to_calendar_tz(received_at, "received_at")
-    overrides = _override_kinds()
+    rules = _rules()
+    local = _to_calendar_tz(received_at, "received_at", rules.tz)
     day = local.date()
-    if _is_business_day(day, overrides):
-        closing = _closing_instant(day, overrides)
+    if _is_business_day(day, rules):
+        closing = _closing_instant(day, rules)
         if local < closing:
             return closing
-    return _closing_instant(_next_business_day(day, overrides), overrides)
+    return _closing_instant(_next_business_day(day, rules), rules)
 
 
 def business_seconds_between(start: datetime, end: datetime) -> float:
@@ -343,20 +308,18 @@ def business_seconds_between(start: datetime, end: datetime) -> float:
     that day's opening hour to closing hour (13:00 on half days). Raises
     ValueError when either is naive.
     """
-    start_local = _to_calendar_tz(start, "start")
-    end_local = _to_calendar_tz(end, "end")
+    rules = _rules()
+    start_local = _to_calendar_tz(start, "start", rules.tz)
+    end_local = _to_calendar_tz(end, "end", rules.tz)
     if end_local <= start_local:
         return 0.0
-    overrides = _override_kinds()
-    tz = _time_zone()
-    opening = opening_time()
     total = 0.0
     day = start_local.date()
     last = end_local.date()
     while day <= last:
-        if _is_business_day(day, overrides):
-            window_start = max(start_local, datetime.combine(day, opening, tzinfo=tz))
-            window_end = min(end_local, _closing_instant(day, overrides))
+        if _is_business_day(day, rules):
+            window_start = max(start_local, datetime.combine(day, rules.opening, tzinfo=rules.tz))
+            window_end = min(end_local, _closing_instant(day, rules))
             if window_end > window_start:
                 # Timestamps, not aware-datetime subtraction: subtracting two
                 # datetimes of the same tzinfo ignores a DST change in between.

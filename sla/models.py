@@ -1,11 +1,5 @@
-from typing import Any
-
-from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from sla.calendar import bump_overrides_version
 
 
 class CalendarOverride(models.Model):
@@ -14,6 +8,8 @@ class CalendarOverride(models.Model):
     The ``holidays`` package knows the law, not the decisions announced later
     (bridge days granted by the government) nor the company's own closures or
     working weekends; these rows cover that and win over the package.
+    Saving or deleting one bumps the calendar's cache version (receivers in
+    sla.calendar_cache), so every process reloads the overrides.
     """
 
     class Kind(models.TextChoices):
@@ -33,17 +29,6 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.get_kind_display()}"
-
-
-@receiver(post_save, sender=CalendarOverride, dispatch_uid="sla_override_saved")
-@receiver(post_delete, sender=CalendarOverride, dispatch_uid="sla_override_deleted")
-def _calendar_override_changed(sender: type[CalendarOverride], **kwargs: Any) -> None:
-    # Bump now so this process (which can already see its own uncommitted
-    # change) reloads at once, and again after commit: another process that
-    # reloaded between the first bump and the commit read the old rows under
-    # the new version, and only a second bump makes it reload.
-    bump_overrides_version()
-    transaction.on_commit(bump_overrides_version)
 
 
 class SlaDashboard(models.Model):

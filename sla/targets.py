@@ -42,9 +42,6 @@ class Target:
     at_risk_action: str
     breached_action: str
 
-    def unmet(self) -> Q:
-        return Q(**{f"{self.met}__isnull": True, f"{self.due}__isnull": False})
-
     def at_risk_pending(self, now: datetime) -> Q:
         # Mirrors the partial index sla_*_at_risk_pending (complaints.models):
         # only targets in flight whose at-risk event is not recorded yet.

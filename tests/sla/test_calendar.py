@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.test import Client
 from pytest_django import DjangoAssertNumQueries, DjangoCaptureOnCommitCallbacks, Settings
 
-from sla import calendar
+from sla import calendar, calendar_cache
 from sla.calendar import (
     acknowledgement_due,
     add_business_days,
@@ -525,7 +525,9 @@ def test_calendar_override_str_names_date_and_kind() -> None:
 
 
 def test_a_long_computation_reads_the_cache_version_once() -> None:
-    with patch.object(calendar, "_current_version", wraps=calendar._current_version) as spy:
+    with patch.object(
+        calendar_cache, "current_version", wraps=calendar_cache.current_version
+    ) as spy:
         business_seconds_between(ist(2026, 1, 1), ist(2027, 12, 31))
         add_business_days(ist(2026, 2, 2, 10), LOW)
     assert spy.call_count == 2
