@@ -59,8 +59,3 @@ def action_label(code: str) -> str:
     """The readable name of a code; an undeclared code is shown as it is."""
     declared = _CODES.get(code)
     return str(declared.label) if declared is not None else code
-
-
-def action_label_register(code: str, label: Any) -> None:
-    """Deprecated spelling of ``codes_declare(ActionCode(code, label))``."""
-    codes_declare(ActionCode(code, label))

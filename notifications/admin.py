@@ -17,12 +17,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from complaints.admin import ComplaintAdmin
+from complaints.extensions import admin_inline_add
+from complaints.permissions import user_can
 
 from .models import Notification, Status
-from .services import notification_retry
-
-RETRY_PERMISSION = "notifications.retry_notification"
+from .services import RETRY_PERMISSION, notification_retry
 
 _STATUS_COLOURS = {
     Status.PENDING: "#5b6475",
@@ -56,7 +55,7 @@ class NotificationColumns:
 def _retry_button(obj: Notification, request: HttpRequest | None) -> str:
     if obj.status != Status.FAILED or obj.pk is None:
         return "—"
-    if request is not None and not request.user.has_perm(RETRY_PERMISSION):
+    if request is not None and not user_can(request.user, RETRY_PERMISSION):
         return "—"
     url = reverse("admin:notifications_notification_retry", args=[obj.pk])
     # Inside the complaint's change form: the button posts that form (with its
@@ -110,7 +109,8 @@ class NotificationInline(NotificationColumns, admin.TabularInline):
         return False
 
 
-ComplaintAdmin.inlines = [*ComplaintAdmin.inlines, NotificationInline]
+# On the complaint's page, through complaints' declared extension point.
+admin_inline_add(NotificationInline)
 
 
 @admin.register(Notification)
@@ -146,7 +146,7 @@ class NotificationAdmin(NotificationColumns, admin.ModelAdmin):
         return False
 
     def has_retry_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(RETRY_PERMISSION)
+        return user_can(request.user, RETRY_PERMISSION)
 
     @admin.action(description=_("Retry the failed notices"), permissions=["retry"])
     def retry_failed(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:

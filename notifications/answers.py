@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.codes import DECISION_NOTIFIED
 from complaints.models import Answer, Complaint, ComplaintEvent, Stage
 from complaints.services import ComplaintError, complaint_record_answer
 
@@ -16,7 +17,6 @@ from . import conf
 from .models import Kind, Notification
 
 SALT = "notifications.decision-answer"
-DECISION_ACTION = "complaints.complaint.decision_notified"
 
 
 class AnswerLinkError(Exception):
@@ -112,7 +112,7 @@ def _awaits_answer(notification: Notification) -> bool:
         return False
     # After a re-opening and a new decision, the first notice's links are stale.
     latest = (
-        ComplaintEvent.objects.filter(complaint=complaint, action=DECISION_ACTION)
+        ComplaintEvent.objects.filter(complaint=complaint, action=DECISION_NOTIFIED)
         .order_by("-created_at", "-id")
         .values_list("pk", flat=True)
         .first()

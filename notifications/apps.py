@@ -9,15 +9,15 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import tracking
 
-        from complaints.signals import complaint_event
+        from complaints.signals import reactions_connect
 
-        from . import handlers
+        # Imported for what they do at import: declare the codes, register the
+        # e-mail and SMS transports, register the Celery tasks (services
+        # enqueues them by name).
+        from . import codes, email, handlers, sms, tasks
 
-        complaint_event.connect(handlers.on_complaint_event, dispatch_uid="notifications")
+        assert codes and email and sms and tasks
+        reactions_connect(
+            app="notifications", reactions=handlers.REACTIONS, on_escalation=handlers.on_escalation
+        )
         tracking.connect(handlers.on_anymail_tracking, dispatch_uid="notifications-anymail")
-
-        from complaints.history import action_label_register
-
-        action_label_register("notifications.notice.sent", _("Notice sent"))
-        action_label_register("notifications.notice.failed", _("Notice failed"))
-        action_label_register("notifications.notice.retried", _("Notice sent again"))

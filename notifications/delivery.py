@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from complaints.services import event_record
 
+from . import codes
 from .models import Notification, Status
 from .services import event_data
 
@@ -81,7 +82,7 @@ def notification_record_delivery(
         if "status" in fields:
             event_record(
                 complaint=notification.complaint,
-                action="notifications.notice.undelivered",
+                action=codes.NOTICE_UNDELIVERED,
                 note=description[:500],
                 data=event_data(notification, delivery_status=status),
             )

@@ -20,6 +20,8 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 
 from . import conf
 from .errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
+from .models import Medium, Notification
+from .transports import transport_register
 
 if TYPE_CHECKING:
     from .models import Notification
@@ -135,3 +137,21 @@ def classify(exc: BaseException) -> DeliveryError:
         return TemporaryDeliveryError(text)
     logger.exception("unexpected error from the e-mail backend")
     return TemporaryDeliveryError(text)
+
+
+class EmailNoticeTransport:
+    """The e-mail entry of the transport registry (notifications.transports)."""
+
+    def deliver(self, notification: Notification) -> str:
+        return EmailTransport().send(
+            to=notification.recipient,
+            subject=notification.subject,
+            text=notification.body_text,
+            html=notification.body_html,
+            metadata={"notification": str(notification.pk), "kind": notification.kind},
+            tags=[notification.kind],
+            message_id=notice_message_id(notification),
+        )
+
+
+transport_register(Medium.EMAIL, EmailNoticeTransport)

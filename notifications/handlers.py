@@ -1,46 +1,57 @@
 """Every reaction of this app, in one place.
 
 complaints sends ``complaint_event`` inside the transaction of every history
-row; the notice is queued in that same transaction (the outbox), and sent
-after commit. Delivery reports from anymail's tracking webhooks land here too.
+row; the table below (connected with complaints.signals.reactions_connect,
+which refuses a code nobody declared) queues the notice in that same
+transaction (the outbox), and it is sent after commit. Only the codes listed
+here cause a notice, so this app's own rows (notice sent, failed…) never do.
+
+Staff are told of every code declared as an escalation (sla's at-risk and
+breach events), whoever declares it: this app does not know sla's codes.
+
+Delivery reports from anymail's tracking webhooks land here too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
+from complaints.signals import Reaction
 
 from . import notices
 from .delivery import notification_record_delivery
 from .models import Medium
 
-Reaction = Callable[..., Any]
+
+def _received(complaint: Complaint, event: ComplaintEvent) -> None:
+    notices.notice_acknowledgement_queue(complaint=complaint, event=event)
+
+
+def _decision_notified(complaint: Complaint, event: ComplaintEvent) -> None:
+    notices.notice_decision_queue(complaint=complaint, event=event)
+
+
+def _closed(complaint: Complaint, event: ComplaintEvent) -> None:
+    notices.notice_closure_queue(complaint=complaint, event=event)
+
+
+def _reopened(complaint: Complaint, event: ComplaintEvent) -> None:
+    notices.notice_reevaluation_queue(complaint=complaint, event=event)
+
+
+def on_escalation(complaint: Complaint, event: ComplaintEvent) -> None:
+    # An SLA event (its data may carry "due_at" and "met_at").
+    notices.notice_escalation_queue(complaint=complaint, event=event)
+
 
 REACTIONS: dict[str, Reaction] = {
-    "complaints.complaint.received": notices.notice_acknowledgement_queue,
-    "complaints.complaint.decision_notified": notices.notice_decision_queue,
-    "complaints.complaint.closed": notices.notice_closure_queue,
-    "complaints.complaint.reopened": notices.notice_reevaluation_queue,
-    # Written by the SLA sweep (sla app); data may carry "due_at".
-    "sla.ack.at_risk": notices.notice_escalation_queue,
-    "sla.ack.breached": notices.notice_escalation_queue,
-    "sla.resolution.at_risk": notices.notice_escalation_queue,
-    "sla.resolution.breached": notices.notice_escalation_queue,
+    codes.RECEIVED: _received,
+    codes.DECISION_NOTIFIED: _decision_notified,
+    codes.CLOSED: _closed,
+    codes.REOPENED: _reopened,
 }
-
-
-def on_complaint_event(
-    sender: Any, *, event: ComplaintEvent, complaint: Complaint, **kwargs: Any
-) -> None:
-    # Our own history rows (notice sent / failed…) come back through the same
-    # signal: never react to them, or a notice would cause notices.
-    if event.action.startswith("notifications."):
-        return
-    reaction = REACTIONS.get(event.action)
-    if reaction is not None:
-        reaction(complaint=complaint, event=event)
 
 
 def on_anymail_tracking(sender: Any, *, event: Any, esp_name: str = "", **kwargs: Any) -> None:

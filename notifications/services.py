@@ -4,7 +4,6 @@ send a failed one again. (What providers report afterwards: delivery.py.)"""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import secrets
 import time
@@ -14,22 +13,22 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from celery import current_app
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.models import Complaint, ComplaintEvent, Stage
-from complaints.services import Actor, TransitionNotAllowed, complaint_transition, event_record
+from complaints.codes import ACKNOWLEDGEMENT_SENT
+from complaints.models import Complaint, ComplaintEvent
+from complaints.permissions import actor_require
+from complaints.services import Actor, event_record
 
-from . import conf
+from . import codes, conf
 from .content import render_notice
-from .email import EmailTransport, notice_message_id
-from .errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
-from .models import Kind, Medium, Notification, Status
-from .sms import get_sms_backend
+from .errors import DeliveryError, PermanentDeliveryError
+from .models import Kind, Notification, Status
+from .transports import transport_for
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +38,12 @@ _random = secrets.SystemRandom()
 # down, give up quickly (the re-queue sweep sends the row later) rather than
 # keep the customer waiting.
 _PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+
+# Looked up by name in the Celery app's registry when enqueuing, so that this
+# module never imports tasks.py (which imports it); eager mode still applies.
+SEND_TASK = "notifications.tasks.notification_send"
+
+RETRY_PERMISSION = "notifications.retry_notification"
 
 
 @dataclass(frozen=True)
@@ -99,13 +104,11 @@ def notification_enqueue(*, notification_id: int, countdown: float | None = None
     Never raises: the row is committed already and the re-queue sweep
     (``notifications_requeue_pending``) picks it up later.
     """
-    from .tasks import notification_send_task
-
     try:
         options: dict[str, Any] = {"retry": True, "retry_policy": _PUBLISH_RETRY_POLICY}
         if countdown is not None:
             options["countdown"] = countdown
-        notification_send_task.apply_async((notification_id,), **options)
+        current_app.tasks[SEND_TASK].apply_async((notification_id,), **options)
     except Exception:
         logger.warning(
             "could not enqueue notification %s; the re-queue sweep will send it",
@@ -155,11 +158,14 @@ def notification_send(*, notification_id: int) -> SendOutcome:
             _mark_failed(notification, token, str(exc), permanent=True)
             return SendOutcome("failed")
         return _after_temporary_failure(notification, token, str(exc))
-    _record_sent(notification, token, message_id)
-    return SendOutcome("sent")
+    try:
+        recorded = _record_sent(notification, token, message_id)
+    except Exception as exc:
+        return _after_unrecorded_send(notification, token, exc)
+    return SendOutcome("sent") if recorded else SKIPPED
 
 
-def _record_sent(notification: Notification, token: uuid.UUID, message_id: str) -> None:
+def _record_sent(notification: Notification, token: uuid.UUID, message_id: str) -> bool:
     """Mark the row sent, on a new database connection if the old one was lost.
 
     The provider has the notice already: a row left ``sending`` is sent again
@@ -169,8 +175,7 @@ def _record_sent(notification: Notification, token: uuid.UUID, message_id: str) 
     """
     for attempt in range(3):
         try:
-            _mark_sent(notification, token, message_id)
-            return
+            return _mark_sent(notification, token, message_id)
         except (OperationalError, InterfaceError):
             # Inside a caller's transaction a new connection would lose its work.
             if attempt == 2 or connection.in_atomic_block:
@@ -180,6 +185,7 @@ def _record_sent(notification: Notification, token: uuid.UUID, message_id: str) 
             )
             connection.close()
             time.sleep(0.2 * (attempt + 1))
+    return False
 
 
 def _render(notification: Notification) -> None:
@@ -196,29 +202,7 @@ def _render(notification: Notification) -> None:
 
 
 def _transmit(notification: Notification) -> str:
-    metadata = {"notification": str(notification.pk), "kind": notification.kind}
-    if notification.channel == Medium.EMAIL:
-        return EmailTransport().send(
-            to=notification.recipient,
-            subject=notification.subject,
-            text=notification.body_text,
-            html=notification.body_html,
-            metadata=metadata,
-            tags=[notification.kind],
-            message_id=notice_message_id(notification),
-        )
-    callback = ""
-    if conf.twilio_status_callback():
-        callback = conf.site_url() + reverse("notifications:twilio_status")
-    try:
-        return get_sms_backend().send(
-            to=notification.recipient, body=notification.body_text, status_callback=callback
-        )
-    except DeliveryError:
-        raise
-    except Exception as exc:
-        logger.exception("unexpected error from the SMS backend")
-        raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from exc
+    return transport_for(notification.channel).deliver(notification)
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -269,15 +253,23 @@ def event_data(notification: Notification, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _mark_sent(notification: Notification, token: uuid.UUID, message_id: str) -> None:
+def _mark_sent(notification: Notification, token: uuid.UUID, message_id: str) -> bool:
+    """Record the notice as sent and report it, in one transaction.
+
+    An acknowledgement is reported to complaints, whose reaction moves the
+    complaint on (complaints.handlers) inside this same transaction: either
+    the notice is recorded as sent *and* the complaint acknowledged, or
+    neither is and the row can be claimed again (issue 8, item 3).
+    """
     now = timezone.now()
+    message_id = message_id[:255]
     with transaction.atomic():
         updated = Notification.objects.filter(
             pk=notification.pk, status=Status.SENDING, claim_token=token
         ).update(
             status=Status.SENT,
             sent_at=now,
-            provider_message_id=message_id[:255],
+            provider_message_id=message_id,
             claimed_at=None,
             claim_token=None,
             last_error="",
@@ -286,35 +278,36 @@ def _mark_sent(notification: Notification, token: uuid.UUID, message_id: str) ->
         if updated != 1:
             # Our lease ran out mid-send and another worker took the row over.
             logger.warning("notification %s: claim lost while sending", notification.pk)
-            return
-        event_record(
-            complaint=notification.complaint,
-            action="notifications.notice.sent",
-            data=event_data(notification, message_id=message_id[:255]),
-        )
-    if notification.kind == Kind.ACKNOWLEDGEMENT:
-        # A transaction of its own: the notice is out and recorded as sent
-        # whatever happens here, so it is never sent a second time for this.
-        try:
-            _acknowledge(notification.complaint, notification)
-        except Exception:
-            logger.exception("notification %s: could not acknowledge", notification.pk)
+            return False
+        data = event_data(notification, message_id=message_id)
+        event_record(complaint=notification.complaint, action=codes.NOTICE_SENT, data=data)
+        if notification.kind == Kind.ACKNOWLEDGEMENT:
+            event_record(
+                complaint=notification.complaint,
+                action=ACKNOWLEDGEMENT_SENT,
+                note=_("Acknowledgement with the tracking number sent by %(channel)s.")
+                % {"channel": notification.get_channel_display()},
+                data=data,
+            )
+    return True
 
 
-def _acknowledge(complaint: Complaint, notification: Notification) -> None:
-    """PROCESS.md: the acknowledgement target is met once the notice with the
-    tracking number has gone out; the system moves the complaint on."""
-    if not Complaint.objects.filter(pk=complaint.pk, stage=Stage.RECEIVED).exists():
-        return
-    # Staff may acknowledge it between the check and the lock: then it is done.
-    with contextlib.suppress(TransitionNotAllowed):
-        complaint_transition(
-            complaint=complaint,
-            to=Stage.ACKNOWLEDGED,
-            actor=None,
-            note=_("Acknowledgement with the tracking number sent by %(channel)s.")
-            % {"channel": notification.get_channel_display()},
+def _after_unrecorded_send(
+    notification: Notification, token: uuid.UUID, exc: Exception
+) -> SendOutcome:
+    """The provider took the notice but recording it failed (and rolled back):
+    the row is still ours and not sent. Give it back for a later attempt, which
+    sends it again (receivers that de-duplicate by Message-ID show it once) and
+    records both. If even that fails, the lease runs out and the re-queue sweep
+    takes the row over."""
+    logger.exception("notification %s: sent, but could not record it", notification.pk)
+    try:
+        return _after_temporary_failure(
+            notification, token, f"sent, but not recorded: {type(exc).__name__}: {exc}"
         )
+    except Exception:
+        logger.exception("notification %s: left to the re-queue sweep", notification.pk)
+        return SendOutcome("retry")
 
 
 def _mark_failed(
@@ -337,7 +330,7 @@ def _mark_failed(
         logger.warning("notification %s failed: %s", notification.pk, error)
         event_record(
             complaint=notification.complaint,
-            action="notifications.notice.failed",
+            action=codes.NOTICE_FAILED,
             note=error[:500],
             data=event_data(notification, permanent=permanent),
         )
@@ -346,10 +339,7 @@ def _mark_failed(
 def notification_retry(*, notification: Notification, actor: Actor) -> bool:
     """Staff send a failed notice again (with a fresh time budget). False when
     it is not failed (any more)."""
-    if actor is not None and not (
-        actor.is_authenticated and actor.has_perm("notifications.retry_notification")
-    ):
-        raise PermissionDenied(_("You do not have permission to do this."))
+    actor_require(actor, RETRY_PERMISSION)
     now = timezone.now()
     with transaction.atomic():
         updated = Notification.objects.filter(pk=notification.pk, status=Status.FAILED).update(
@@ -363,7 +353,7 @@ def notification_retry(*, notification: Notification, actor: Actor) -> bool:
             return False
         event_record(
             complaint=notification.complaint,
-            action="notifications.notice.retried",
+            action=codes.NOTICE_RETRIED,
             actor=actor,
             data=event_data(notification),
         )

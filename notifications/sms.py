@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 import uuid
@@ -11,6 +12,7 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from twilio.base import values
 from twilio.base.exceptions import TwilioException
@@ -19,6 +21,10 @@ from twilio.rest import Client
 
 from . import conf
 from .errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
+from .models import Medium, Notification
+from .transports import transport_register
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -149,3 +155,26 @@ def _classify_twilio(exc: Exception) -> DeliveryError:
 def get_sms_backend(path: str | None = None) -> BaseSMSBackend:
     backend_class = import_string(path or conf.sms_backend())
     return backend_class(timeout=conf.send_timeout_seconds())
+
+
+class SMSNoticeTransport:
+    """The SMS entry of the transport registry: the SMS_BACKEND, asked for
+    Twilio's status callbacks when they are on."""
+
+    def deliver(self, notification: Notification) -> str:
+        callback = ""
+        if conf.twilio_status_callback():
+            callback = conf.site_url() + reverse("notifications:twilio_status")
+        try:
+            return get_sms_backend().send(
+                to=notification.recipient, body=notification.body_text, status_callback=callback
+            )
+        except DeliveryError:
+            raise
+        except Exception as exc:
+            # A backend that breaks its contract: worth another try, and logged.
+            logger.exception("unexpected error from the SMS backend")
+            raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from exc
+
+
+transport_register(Medium.SMS, SMSNoticeTransport)

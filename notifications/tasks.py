@@ -1,13 +1,22 @@
-"""Thin tasks: each takes ids, calls a service, and is safe to run twice."""
+"""Thin tasks: each takes ids, calls a service, and is safe to run twice.
+
+services.py never imports this module: it enqueues by the task's name
+(services.SEND_TASK), so the dependency goes one way only.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from .services import notification_enqueue, notification_requeue_pending, notification_send
+from .services import (
+    SEND_TASK,
+    notification_enqueue,
+    notification_requeue_pending,
+    notification_send,
+)
 
 
-@shared_task(name="notifications.tasks.notification_send", ignore_result=True)
+@shared_task(name=SEND_TASK, ignore_result=True)
 def notification_send_task(notification_id: int) -> str:
     outcome = notification_send(notification_id=notification_id)
     if outcome.retry_in is not None and not notification_send_task.app.conf.task_always_eager:

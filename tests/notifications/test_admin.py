@@ -9,6 +9,7 @@ from django.urls import reverse
 from notifications.errors import PermanentDeliveryError
 from notifications.models import Notification, Status
 from notifications.services import notification_send
+from notifications.transports import transports_override
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +23,15 @@ def _retry_url(notice) -> str:
 
 
 @pytest.fixture
-def failed(submit, monkeypatch):
+def failed(submit):
     """A complaint whose acknowledgement could not be delivered (address refused)."""
-    from notifications import services
 
     class Refusing:
-        def send(self, **kwargs):
+        def deliver(self, notification):
             raise PermanentDeliveryError("550 5.1.1 No such user here")
 
-    monkeypatch.setattr(services, "EmailTransport", Refusing)
-    complaint = submit()
-    monkeypatch.undo()
+    with transports_override(email=Refusing()):
+        complaint = submit()
     notice = Notification.objects.get(complaint=complaint)
     assert notice.status == Status.FAILED
     return complaint, notice

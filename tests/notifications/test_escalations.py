@@ -93,10 +93,11 @@ def test_a_breach_recorded_after_the_target_was_met_late_is_not_escalated(
 def test_the_escalation_is_sent_once_even_if_the_sweep_event_is_handled_twice(
     assigned, manager, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from notifications.handlers import on_complaint_event
+    from complaints.models import Complaint
+    from complaints.signals import complaint_event
 
     event = _sla_event(assigned, "sla.resolution.breached", django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        on_complaint_event(None, event=event, complaint=assigned)
+        complaint_event.send(sender=Complaint, event=event, complaint=assigned)
 
     assert len(mailoutbox) == 2  # the representative and the manager, once each

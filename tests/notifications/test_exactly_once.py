@@ -13,6 +13,7 @@ from django.db import connection
 
 from notifications import services
 from notifications.models import Notification, Status
+from notifications.transports import transports_override
 from tests.factories import make_complaint
 
 
@@ -39,10 +40,10 @@ class SlowCountingTransport:
         self.sent: list[str] = []
         self.lock = threading.Lock()
 
-    def send(self, *, to: str, **kwargs) -> str:
+    def deliver(self, notification: Notification) -> str:
         time.sleep(0.3)
         with self.lock:
-            self.sent.append(to)
+            self.sent.append(notification.recipient)
             return f"<{len(self.sent)}@test>"
 
 
@@ -54,7 +55,6 @@ def test_workers_racing_on_the_same_row_send_it_once(monkeypatch):
     make_complaint()
     notice = Notification.objects.get()
     transport = SlowCountingTransport()
-    monkeypatch.setattr(services, "EmailTransport", lambda: transport)
 
     workers = 8
     barrier = threading.Barrier(workers)
@@ -68,11 +68,12 @@ def test_workers_racing_on_the_same_row_send_it_once(monkeypatch):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    with transports_override(email=transport):
+        threads = [threading.Thread(target=worker) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
 
     assert sorted(results) == ["sent"] + ["skipped"] * (workers - 1)
     assert transport.sent == [notice.recipient]

@@ -4,6 +4,7 @@ broker lost it."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from notifications import services
 from notifications.errors import PermanentDeliveryError, TemporaryDeliveryError
 from notifications.models import Notification, Status
 from notifications.tasks import notification_send_task, notifications_requeue_pending
+from notifications.transports import transports_override
 from tests.factories import make_complaint
 
 pytestmark = pytest.mark.django_db
@@ -28,21 +30,24 @@ class FlakyTransport:
         self.failures = list(failures)
         self.sent: list[str] = []
 
-    def send(self, *, to: str, **kwargs) -> str:
+    def deliver(self, notification: Notification) -> str:
         if self.failures:
             raise self.failures.pop(0)
-        self.sent.append(to)
+        self.sent.append(notification.recipient)
         return f"<msg-{len(self.sent)}@test>"
 
 
 @pytest.fixture
-def transport(monkeypatch):
-    def install(*failures: Exception) -> FlakyTransport:
-        fake = FlakyTransport(*failures)
-        monkeypatch.setattr(services, "EmailTransport", lambda: fake)
-        return fake
+def transport():
+    """Install a FlakyTransport for e-mail through the transport registry."""
+    with ExitStack() as stack:
 
-    return install
+        def install(*failures: Exception) -> FlakyTransport:
+            fake = FlakyTransport(*failures)
+            stack.enter_context(transports_override(email=fake))
+            return fake
+
+        yield install
 
 
 def _due(notification: Notification) -> None:
