@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Complaint, ComplaintEvent, Language
+from complaints.models import Complaint, ComplaintEvent, Language, choices_check
 
 
 class Kind(models.TextChoices):
@@ -32,12 +32,6 @@ class Status(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
-
-
-def _choices_check(name: str, choices: type[models.TextChoices]) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(**{f"{name}__in": choices.values}), name=f"notification_{name}_valid"
-    )
 
 
 class Notification(models.Model):
@@ -115,9 +109,9 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         permissions = [("retry_notification", "Can retry a failed notification")]
         constraints = [
-            _choices_check("kind", Kind),
-            _choices_check("channel", Medium),
-            _choices_check("status", Status),
+            choices_check("kind", Kind),
+            choices_check("channel", Medium),
+            choices_check("status", Status),
             models.CheckConstraint(
                 condition=~Q(status=Status.SENT) | Q(sent_at__isnull=False),
                 name="notification_sent_has_sent_at",
