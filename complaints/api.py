@@ -2,8 +2,9 @@
 complaints service, and answers with an output serializer. The services raise;
 config.exceptions turns what they raise into the one error shape.
 
-Reading needs ``complaints.view_complaint``; each change also needs the
-permission its service checks (the transition's own, assign, classify, ...).
+Every view needs an active staff account (``StaffPermission``, as the admin)
+and ``complaints.view_complaint``; each change also needs the permission its
+service checks (the transition's own, assign, classify, ...).
 """
 
 from __future__ import annotations
@@ -55,16 +56,24 @@ from .workflow import Stage, transition_for
 # --- Permissions -----------------------------------------------------------------
 
 
-def has_model_permission(permission: str) -> type[BasePermission]:
-    class HasPermission(BasePermission):
-        message = "You do not have permission to do this."
+class StaffPermission(BasePermission):
+    """The one rule of the staff API: an active staff account, as the admin asks
+    (``is_active`` and ``is_staff``; a token outlives neither), holding
+    ``permission`` (none: any staff account)."""
 
-        def has_permission(self, request: Request, view: Any) -> bool:
-            user = request.user
-            return bool(user and user.is_authenticated and user.has_perm(permission))
+    message = "You do not have permission to do this."
+    permission = ""
 
-    HasPermission.__name__ = f"Has({permission})"
-    return HasPermission
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active and user.is_staff):
+            return False
+        return not self.permission or user.has_perm(self.permission)
+
+
+def has_model_permission(permission: str) -> type[StaffPermission]:
+    """A StaffPermission that also needs ``permission`` (``app_label.codename``)."""
+    return type(f"Has({permission})", (StaffPermission,), {"permission": permission})
 
 
 CanViewComplaints = has_model_permission("complaints.view_complaint")
