@@ -2,8 +2,9 @@
 complaints service, and answers with an output serializer. The services raise;
 config.exceptions turns what they raise into the one error shape.
 
-Reading needs ``complaints.view_complaint``; each change also needs the
-permission its service checks (the transition's own, assign, classify, ...).
+Every view needs an active staff account (``StaffPermission``, as the admin)
+and ``complaints.view_complaint``; each change also needs the permission its
+service checks (the transition's own, assign, classify, ...).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import Complaint, ComplaintMessage
-from .permissions import user_can
+from .permissions import user_can, user_is_active_staff
 from .selectors import complaint_detail, complaint_list
 from .serializers import (
     ORDERINGS,
@@ -51,15 +52,24 @@ from .services import (
 # --- Permissions -----------------------------------------------------------------
 
 
-def has_model_permission(permission: str) -> type[BasePermission]:
-    class HasPermission(BasePermission):
-        message = "You do not have permission to do this."
+class StaffPermission(BasePermission):
+    """The one rule of the staff API: an active staff account, as the admin asks
+    (``is_active`` and ``is_staff``; a token outlives neither), holding
+    ``permission`` (none: any staff account)."""
 
-        def has_permission(self, request: Request, view: Any) -> bool:
-            return user_can(request.user, permission)
+    message = "You do not have permission to do this."
+    permission = ""
 
-    HasPermission.__name__ = f"Has({permission})"
-    return HasPermission
+    def has_permission(self, request: Request, view: Any) -> bool:
+        # complaints.permissions holds the rule; the admin and the services ask it too.
+        if not self.permission:
+            return user_is_active_staff(request.user)
+        return user_can(request.user, self.permission)
+
+
+def has_model_permission(permission: str) -> type[StaffPermission]:
+    """A StaffPermission that also needs ``permission`` (``app_label.codename``)."""
+    return type(f"Has({permission})", (StaffPermission,), {"permission": permission})
 
 
 CanViewComplaints = has_model_permission("complaints.view_complaint")
