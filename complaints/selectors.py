@@ -41,6 +41,9 @@ class PublicStatus:
     ack_due_at: datetime | None
     resolution_due_at: datetime | None
     reopen_count: int
+    # A due date that has been met is no longer something to wait for.
+    ack_met: bool
+    resolution_met: bool
     steps: list[StageStep]
     history: list[tuple[datetime, Stage]]
 
@@ -87,6 +90,8 @@ def complaint_public_status(complaint: Complaint) -> PublicStatus:
         ack_due_at=complaint.ack_due_at,
         resolution_due_at=complaint.resolution_due_at,
         reopen_count=complaint.reopen_count,
+        ack_met=complaint.ack_met_at is not None,
+        resolution_met=complaint.resolution_met_at is not None,
         steps=steps,
         history=[(at, Stage(stage)) for at, stage in changes],
     )

@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from config import language
+
 
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -25,7 +27,8 @@ urlpatterns = [
     path("webhooks/", include("intake.webhook_urls")),
     path("anymail/", include("anymail.urls")),
     path("api/", include("config.api_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, keeping what was typed into the page's form (config/language.py).
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from complaints.models import Channel
 from complaints.selectors import complaint_get_by_tracking_number
+from config.language import language_draft_pop
 
 from .forms import SubmitForm
 from .services import intake_submit
@@ -15,7 +16,11 @@ _SESSION_KEY = "intake:last_tracking_number"
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    form = SubmitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form = SubmitForm(request.POST)
+    else:
+        # Back from switching the language: what was typed is still there.
+        form = SubmitForm(initial=language_draft_pop(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -38,7 +43,8 @@ def submit(request: HttpRequest) -> HttpResponse:
             request.session[_SESSION_KEY] = result.complaint.tracking_number
             return redirect("intake:submitted")
     status = 400 if request.method == "POST" else 200
-    return render(request, "intake/submit.html", {"form": form}, status=status)
+    context = {"form": form, "language_form": "submit-form"}
+    return render(request, "intake/submit.html", context, status=status)
 
 
 def submitted(request: HttpRequest) -> HttpResponse:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from common import twilio_signature
 from complaints.models import Answer
+from config.language import language_draft_pop
 
 from . import conf
 from .answers import AnswerLinkError, answer_link_open, decision_answer_record
@@ -79,7 +80,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         notification = answer_link_open(token=token)
     except AnswerLinkError as exc:
         return _problem(request, exc)
-    context = {**_context(notification, token), "form": RejectForm()}
+    # Back from switching the language: the reason typed is still there.
+    form = RejectForm(initial=language_draft_pop(request))
+    context = {**_context(notification, token), "form": form, "language_form": "reject-form"}
     return _page(request, "notifications/answer.html", context, notification)
 
 
@@ -113,7 +116,10 @@ def answer_reject(request: HttpRequest, token: str) -> HttpResponse:
         notification = answer_link_open(token=token)
     except AnswerLinkError as exc:
         return _problem(request, exc)
-    form = RejectForm(request.POST or None)
+    if request.method == "POST":
+        form = RejectForm(request.POST)
+    else:
+        form = RejectForm(initial=language_draft_pop(request))
     if request.method == "POST" and form.is_valid():
         try:
             complaint = decision_answer_record(
@@ -128,7 +134,7 @@ def answer_reject(request: HttpRequest, token: str) -> HttpResponse:
             notification,
         )
     status = 400 if request.method == "POST" else 200
-    context = {**_context(notification, token), "form": form}
+    context = {**_context(notification, token), "form": form, "language_form": "reject-form"}
     return _page(request, "notifications/answer_reject.html", context, notification, status)
 
 

@@ -80,3 +80,24 @@ def test_a_reopened_complaint_shows_it_was_re_evaluated(client, representative):
     status = client.get(f"/track/{complaint.tracking_number}/").context["status"]
     assert status.stage == Stage.IN_ANALYSIS
     assert status.reopen_count == 1
+
+
+def test_the_acknowledgement_due_date_is_shown_only_until_acknowledged(client, representative):
+    complaint = make_complaint()
+    page = client.get(f"/track/{complaint.tracking_number}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Acknowledgement due" in page.content.decode()
+
+    advance(complaint, Stage.ACKNOWLEDGED, representative)
+    page = client.get(f"/track/{complaint.tracking_number}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.context["status"].ack_met
+    assert "Acknowledgement due" not in page.content.decode()
+
+
+def test_the_solution_due_date_is_not_shown_once_the_decision_is_notified(client, representative):
+    complaint = advance(make_complaint(), Stage.CLASSIFIED, representative)
+    page = client.get(f"/track/{complaint.tracking_number}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Solution proposal due" in page.content.decode()
+
+    advance(complaint, Stage.DECISION_NOTIFIED, representative)
+    page = client.get(f"/track/{complaint.tracking_number}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Solution proposal due" not in page.content.decode()

@@ -1,5 +1,6 @@
 """The public web form at /submit/ (CONTRACT.md, issue 2 item 6)."""
 
+import re
 import uuid
 
 import pytest
@@ -34,7 +35,7 @@ def test_the_form_is_turkish_by_default(client):
 def test_the_form_is_available_in_english(client):
     response = client.get("/submit/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.headers["Content-Language"] == "en"
-    assert "Send us a request, opinion or complaint" in response.content.decode()
+    assert "Send us a request, feedback or a complaint" in response.content.decode()
 
 
 def test_a_valid_submission_records_the_complaint_and_shows_its_tracking_number(client):
@@ -126,3 +127,31 @@ def test_error_messages_are_linked_to_their_inputs(client):
     body = response.content.decode()
     assert 'aria-describedby="id_phone_helptext id_phone_error"' in body
     assert 'id="id_phone_error"' in body
+
+
+def test_the_error_summary_lists_each_field_with_a_link_and_takes_the_focus(client):
+    response = client.post(
+        "/submit/", form_data(name="", email="", phone="", kind=""), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    body = response.content.decode()
+    start = body.index('id="form-errors"')
+    summary = body[start : body.index("</div>\n</div>", start)]
+    assert "autofocus" in body[start - 80 : start + 200]
+    assert 'tabindex="-1"' in body[start - 80 : start + 200]
+    assert '<a href="#id_name">Your name: This field is required.</a>' in summary
+    assert '<a href="#id_email">E-mail: Give an e-mail address or a phone number.</a>' in summary
+    # A group of radio buttons is reached through its first button.
+    assert '<a href="#id_kind_0">' in summary
+
+
+def test_field_errors_are_plain_lists_so_each_item_stays_a_list_item(client):
+    # axe "listitem": a <ul role="alert"> is no list, so its <li> were orphans.
+    body = client.post("/submit/", form_data(subject="")).content.decode()
+    assert '<ul class="errors" id="id_subject_errors">' in body
+    assert re.search(r'<ul[^>]*role="alert"', body) is None
+
+
+def test_the_form_calls_feedback_feedback_in_english(client):
+    body = client.get("/submit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "opinion" not in body.lower()
+    assert "Send us a request, feedback or a complaint" in body
