@@ -6,7 +6,10 @@ bench/generate.py, and count their queries.
 
 Dashboard: the full view through Django's test client (middleware, session,
 permission check, queries, template), logged in as the ``bench-manager`` the
-generator creates, with several filter combinations. Sweep: first a catch-up
+generator creates, with several filter combinations. Each dashboard request
+alternates with a request for ``/healthz`` through the same client and a bare
+``SELECT 1``, the baselines measured in the same run (these machines are noisy
+and differ from each other: compare the ratios). Sweep: first a catch-up
 run at the real now (the events that fell due since the load), then a steady
 state: one run per simulated minute after it, as beat would run it, then an
 idle run with nothing to record.
@@ -104,6 +107,8 @@ def bench_dashboard(repeat: int, show_queries: bool) -> None:
         f"one year (from {year_ago}), by channel": {"date_from": year_ago, "by": "channel"},
     }
     print("\n== Dashboard: GET /dashboard/ ==")
+    healthz: list[float] = []
+    bare: list[float] = []
     for name, params in scenarios.items():
         for _ in range(2):  # warm the caches (PostgreSQL's and the calendar's)
             client.get("/dashboard/", params)
@@ -115,11 +120,16 @@ def bench_dashboard(repeat: int, show_queries: bool) -> None:
             times.append(elapsed)
             counts.add(count)
             slowest = sorted(((float(q["time"]), q["sql"]) for q in queries), reverse=True)[:3]
-        print(f"{name:<42} {_summary(times)}  queries {sorted(counts)}")
+            healthz.append(timed(partial(client.get, "/healthz"))[0])
+            bare.append(timed(_select_one)[0])
+        ratio = statistics.median(times) / statistics.median(healthz)
+        print(f"{name:<42} {_summary(times)}  queries {sorted(counts)}  {ratio:5.0f}x /healthz")
         if show_queries:
             for seconds, sql in slowest:
                 print(f"    {seconds * 1000:6.1f} ms  {sql[:160]}")
 
+    print(f"{'baseline: GET /healthz (same client, same run)':<42} {_summary(healthz)}")
+    print(f"{'baseline: SELECT 1 (same connection)':<42} {_summary(bare)}")
     elapsed, count, response, _q = timed(
         lambda: b"".join(client.get("/dashboard/breaches.csv").streaming_content)  # type: ignore[attr-defined]
     )
@@ -127,6 +137,12 @@ def bench_dashboard(repeat: int, show_queries: bool) -> None:
     print(
         f"{'CSV breach log, last 12 weeks':<42} {_ms(elapsed)} for {lines:,} rows, queries {count}"
     )
+
+
+def _select_one() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
 
 
 def _category_id(code: str) -> str:
