@@ -3,6 +3,8 @@ a failed one again."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -153,3 +155,19 @@ def test_retrying_twice_queues_one_send(client, agent, failed, mailoutbox):
     assert notification_send(notification_id=notice.pk).result == "sent"
     assert notification_send(notification_id=notice.pk).result == "skipped"
     assert len(mailoutbox) == 1
+
+
+def test_the_retry_permission_needs_an_active_staff_account(failed):
+    from django.core.exceptions import PermissionDenied
+
+    from notifications.services import notification_retry
+    from tests.factories import UserFactory
+
+    _, notice = failed
+    demoted: Any = UserFactory(username="demoted", groups=["Agent"], is_staff=False)
+    assert demoted.has_perm("notifications.retry_notification")  # the group still grants it
+
+    with pytest.raises(PermissionDenied):
+        notification_retry(notification=notice, actor=demoted)
+    notice.refresh_from_db()
+    assert notice.status == Status.FAILED

@@ -90,7 +90,7 @@ def test_racing_customers_clicks_spend_the_link_once(monkeypatch, seeded):
     from tests.factories import UserFactory
     from tests.helpers import advance
 
-    representative = UserFactory(username="root", is_superuser=True)
+    representative = UserFactory(username="rep", groups=["Representative"])
     monkeypatch.setattr(services, "notification_enqueue", lambda **kwargs: True)
     complaint = advance(make_complaint(), Stage.DECISION_NOTIFIED, representative)
     notice = Notification.objects.get(complaint=complaint, kind="decision")
