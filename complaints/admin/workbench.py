@@ -26,7 +26,6 @@ from ..permissions import user_can
 from ..selectors import complaint_actions_for
 from ..workflow import transition_by_name
 
-
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin
 else:
