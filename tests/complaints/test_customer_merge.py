@@ -4,17 +4,20 @@ history of every complaint moved (issue 8 item 2)."""
 from __future__ import annotations
 
 import importlib
+import threading
+import time
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.forms.models import model_to_dict
 
 from complaints import codes
 from complaints.history import action_label
 from complaints.models import Complaint, ComplaintEvent, Customer
-from complaints.services import customer_merge
+from complaints.services import customer_merge, submission
 from tests.factories import make_complaint
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +165,56 @@ def test_customer_records_are_never_deleted_in_the_admin(client, pair, superuser
     client.force_login(superuser)
     page = client.get(CHANGELIST).content.decode()
     assert 'value="delete_selected"' not in page
+
+
+# --- A complaint arriving while its record is merged away ----------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_complaint_filed_under_a_record_being_merged_moves_with_it(monkeypatch):
+    kept = make_complaint(name="Ayşe Yılmaz", email="", phone="05321234567")
+    other = make_complaint(name="Ayşe Y.", email="ayse@example.com", phone="05321234567")
+    held = threading.Event()
+    original = submission.customer_get_or_create
+
+    def slow(**kwargs):
+        customer = original(**kwargs)
+        held.set()
+        time.sleep(0.5)  # the merge starts meanwhile, and must wait
+        return customer
+
+    monkeypatch.setattr(submission, "customer_get_or_create", slow)
+    errors: list[BaseException] = []
+    filed: list[Complaint] = []
+
+    def arrive() -> None:
+        try:
+            filed.append(make_complaint(name="Ayşe Y.", email="ayse@example.com", phone=""))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def merge() -> None:
+        try:
+            held.wait(5)
+            customer_merge(customer=other.customer, into=kept.customer, actor=None)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=arrive), threading.Thread(target=merge)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert errors == []
+    (new,) = filed
+    assert set(Complaint.objects.values_list("customer", flat=True)) == {kept.customer_id}
+    assert ComplaintEvent.objects.filter(complaint=new, action=codes.CUSTOMER_MERGED).exists()
 
 
 # --- The data migration --------------------------------------------------------------
