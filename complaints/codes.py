@@ -34,6 +34,10 @@ INTERNAL_NOTE = "complaints.message.internal_note"
 # (complaints.handlers), in the same transaction as the report.
 ACKNOWLEDGEMENT_SENT = "complaints.acknowledgement.sent"
 
+# Staff merged the complaint's customer record into another one (written on
+# every complaint moved; the data keeps the merged-away record's details).
+CUSTOMER_MERGED = "complaints.customer.merged"
+
 codes_declare(
     # A stage change reads as the stage reached (the buttons say the verb).
     ActionCode(RECEIVED, _("Received")),
@@ -52,4 +56,5 @@ codes_declare(
     ActionCode(MESSAGE_FROM_STAFF, _("Message from staff")),
     ActionCode(INTERNAL_NOTE, _("Internal note")),
     ActionCode(ACKNOWLEDGEMENT_SENT, _("Acknowledgement sent")),
+    ActionCode(CUSTOMER_MERGED, _("Customer records merged")),
 )

@@ -130,6 +130,7 @@ def complaint_list(*, filters: dict[str, Any], user: Any) -> QuerySet[Complaint]
     if search:
         match = (
             Q(subject__icontains=search)
+            | Q(contact_name__icontains=search)
             | Q(customer__name__icontains=search)
             | Q(contact_email__icontains=search)
             | Q(contact_phone__icontains=search)

@@ -151,7 +151,9 @@ class ComplaintListOutputSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, allow_blank=True)
     category = CodeNameSerializer(allow_null=True)
     assignee = UserRefSerializer(allow_null=True)
-    customer_name = serializers.CharField(source="customer.name")
+    customer_name = serializers.CharField(
+        source="contact_name", help_text="The name given with this complaint."
+    )
     subject = serializers.CharField()
     received_at = serializers.DateTimeField()
     ack_due_at = serializers.DateTimeField(allow_null=True)

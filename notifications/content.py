@@ -116,6 +116,9 @@ def render_notice(notification: Notification) -> Content:
         context = {
             "notification": notification,
             "complaint": complaint,
+            # The name given with this complaint, never the customer record's:
+            # contact details are unverified (complaints.identity).
+            "contact_name": complaint.contact_name,
             "tracking_number": complaint.tracking_number,
             "tracking_url": conf.site_url()
             + reverse("complaints:track", args=[complaint.tracking_number]),

@@ -23,8 +23,10 @@ from ..contacts import normalize_phone
 from ..forms import (
     RegisterForm,
 )
+from ..identity import Details, complaint_lookalikes
 from ..models import Category, Complaint, Stage
 from ..permissions import user_can
+from .customer import lookalikes_table
 from .filters import QueueFilter
 from .workbench import WorkbenchMixin
 
@@ -64,6 +66,7 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
     search_fields = [
         "=tracking_number",
         "subject",
+        "contact_name",
         "customer__name",
         "customer__email",
         "customer__phone",
@@ -80,7 +83,15 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
         (None, {"fields": ["tracking_number", "stage", "kind", "channel", "language"]}),
         (
             _("Customer"),
-            {"fields": ["customer", "contact_email", "contact_phone"]},
+            {
+                "fields": [
+                    "contact_name",
+                    "contact_email",
+                    "contact_phone",
+                    "customer",
+                    "possibly_the_same_customer",
+                ]
+            },
         ),
         (_("Application"), {"fields": ["subject", "description"]}),
         (
@@ -133,7 +144,10 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
     ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Complaint | None = None) -> list[str]:
-        return [f.name for f in Complaint._meta.concrete_fields if f.name not in {"id"}]
+        return [
+            *(f.name for f in Complaint._meta.concrete_fields if f.name not in {"id"}),
+            "possibly_the_same_customer",
+        ]
 
     @admin.display(description=_("representative"), ordering="assignee__first_name")
     def assignee_name(self, obj: Complaint) -> str:
@@ -141,9 +155,21 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
             return "—"
         return obj.assignee.get_full_name() or obj.assignee.get_username()
 
-    @admin.display(description=_("customer"), ordering="customer__name")
+    @admin.display(description=_("customer"), ordering="contact_name")
     def customer_name(self, obj: Complaint) -> str:
-        return obj.customer.name
+        # The name given with this complaint: its record may hold another one.
+        return obj.contact_name
+
+    @admin.display(description=_("possibly the same customer"))
+    def possibly_the_same_customer(self, obj: Complaint) -> str:
+        if obj.pk is None:
+            return "—"
+        return lookalikes_table(
+            reference=Details.of_complaint(obj),
+            reference_label=gettext("contact as given"),
+            lookalikes=complaint_lookalikes(complaint=obj),
+            own=obj.customer_id,
+        )
 
     # --- What other apps add (complaints.extensions): sla's filters and due column,
     # the notices inline of notifications.

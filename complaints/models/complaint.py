@@ -26,7 +26,10 @@ class Complaint(models.Model):
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("customer")
     )
-    # The contact given with this complaint: notices go where the customer asked.
+    # The contact as given with this complaint (unverified): every notice and
+    # screen speaks to it. The customer record only groups complaints for staff
+    # and may hold other details (complaints.identity).
+    contact_name = models.CharField(_("contact name"), max_length=200)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     language = models.CharField(

@@ -1,4 +1,4 @@
-"""The person behind complaints."""
+"""The customer record: how staff group the complaints of one person."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ from .choices import Language, choices_check
 
 
 class Customer(models.Model):
-    """The person behind complaints, matched on normalised e-mail, then phone."""
+    """A record of a person, as first given with a complaint, that groups complaints.
+
+    Contact details typed at intake are unverified, so a record is never changed
+    by intake and never tells a submitter anything (see complaints.identity);
+    two records may share an e-mail address or a phone number: staff see them
+    as "possibly the same customer" and merge them deliberately.
+    """
 
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)
@@ -25,10 +31,8 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        permissions = [("merge_customer", _("Can merge customers"))]
         constraints = [
-            models.UniqueConstraint(
-                fields=["email"], condition=~Q(email=""), name="customer_email_unique"
-            ),
             models.CheckConstraint(condition=Q(email=Lower("email")), name="customer_email_lower"),
             models.CheckConstraint(
                 condition=Q(phone="") | Q(phone__startswith="+"), name="customer_phone_e164"

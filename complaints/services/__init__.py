@@ -5,6 +5,7 @@ the process; import them from here."""
 from ..permissions import Actor
 from .assignment import complaint_assign
 from .classification import complaint_classify, complaint_recategorize, complaint_reprioritize
+from .customers import customer_merge
 from .errors import ComplaintError, GuardFailed, TransitionNotAllowed
 from .events import describe, event_record
 from .messages import complaint_message_add
@@ -26,6 +27,7 @@ __all__ = [
     "complaint_submit",
     "complaint_transition",
     "customer_get_or_create",
+    "customer_merge",
     "describe",
     "event_record",
 ]

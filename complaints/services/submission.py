@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .. import codes, tracking
 from ..contacts import normalize_email, normalize_phone
+from ..identity import Details, customer_matching
 from ..models import CONTACT_CHANNELS, Channel, Complaint, Customer, Kind, Language, Stage
 from ..permissions import Actor, actor_require
 from .events import event_record
@@ -24,27 +25,27 @@ logger = logging.getLogger(__name__)
 def customer_get_or_create(
     *, name: str, email: str = "", phone: str = "", language: str
 ) -> Customer:
-    """The customer with this e-mail (or, without one, this phone), created if new."""
-    customer = None
-    if email:
-        customer = Customer.objects.filter(email=email).first()
-    if customer is None and phone:
-        customer = Customer.objects.filter(phone=phone).order_by("-id").first()
-        if customer is not None and email and customer.email:
-            customer = None  # same phone, another person's address: keep them apart
-    if customer is None:
-        customer = Customer.objects.create(name=name, email=email, phone=phone, language=language)
-        return customer
-    changed = []
-    if email and not customer.email:
-        customer.email = email
-        changed.append("email")
-    if phone and not customer.phone:
-        customer.phone = phone
-        changed.append("phone")
-    if changed:
-        customer.save(update_fields=changed)
-    return customer
+    """The record a new complaint is filed under.
+
+    An existing record only when it agrees with every detail given
+    (complaints.identity.customer_matching); otherwise a new record with the
+    details as given, which staff see beside any record sharing its e-mail
+    address or phone number. Typed details are unverified: an existing record is
+    never changed here, and nothing about it reaches the submitter (the
+    complaint keeps its own contact, and every notice speaks to that).
+    """
+    details = Details(name=name, email=email, phone=phone)
+    for _attempt in range(3):
+        customer = customer_matching(details=details)
+        if customer is None:
+            break
+        # A merge may be removing this record right now (customer_merge): hold
+        # it until the complaint is stored, so the merge waits and moves the
+        # complaint too; if it is already gone, match again.
+        held = Customer.objects.select_for_update(no_key=True).filter(pk=customer.pk).first()
+        if held is not None:
+            return held
+    return Customer.objects.create(name=name, email=email, phone=phone, language=language)
 
 
 def complaint_submit(
@@ -115,6 +116,7 @@ def complaint_submit(
             kind=kind,
             channel=channel,
             customer=customer,
+            contact_name=name,
             contact_email=email,
             contact_phone=phone,
             language=language,

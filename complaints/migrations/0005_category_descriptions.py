@@ -47,7 +47,7 @@ def describe(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0003_sla_targets_and_markers'),
+        ('complaints', '0004_contact_as_given_and_customer_merge'),
     ]
 
     operations = [
