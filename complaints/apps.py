@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        # The admin of API tokens with their expiry, in place of DRF's own
+        # (the admin's autodiscovery, which registers DRF's, ran before: its app comes first).
+        import rest_framework.authtoken.admin  # noqa: F401
+
+        from . import admin_tokens
+
+        admin_tokens.register()
