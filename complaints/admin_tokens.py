@@ -8,7 +8,7 @@ ComplaintsConfig.ready(), after the admin's autodiscovery.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
@@ -52,7 +52,7 @@ class ExpiringTokenAdmin(TokenAdmin):
         content_type = ContentType.objects.get_for_model(TokenProxy, for_concrete_model=False)
         return LogEntry.objects.bulk_create(
             LogEntry(
-                user_id=request.user.pk,
+                user_id=cast(int, request.user.pk),
                 content_type=content_type,
                 object_id=str(token.user_id),
                 object_repr=str(_("API token of %(user)s") % {"user": token.user})[:200],
