@@ -7,8 +7,13 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
-        from . import codes, handlers
+        # The admin of API tokens with their expiry, in place of DRF's own
+        # (the admin's autodiscovery, which registers DRF's, ran before: its app comes first).
+        import rest_framework.authtoken.admin  # noqa: F401
+
+        from . import admin_tokens, codes, handlers
         from .signals import reactions_connect
 
         assert codes  # declares the codes at import
         reactions_connect(app="complaints", reactions=handlers.REACTIONS)
+        admin_tokens.register()

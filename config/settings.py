@@ -4,6 +4,7 @@ Development defaults apply only while DEBUG is on; with DEBUG off a missing
 SECRET_KEY stops start-up instead of running with a known key.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "anymail",
+    "axes",
     "complaints",
     "intake",
     "notifications",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -146,6 +150,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lockout (README "Staff logins"): AXES_FAILURE_LIMIT failures for one
+# username from one client address lock that pair out for AXES_COOLOFF_MINUTES;
+# a success below the limit starts the count again. The address is the one the
+# public rate limits use (INTAKE_TRUSTED_PROXY_COUNT behind a proxy).
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "intake.ratelimit.client_address"
+AXES_HTTP_RESPONSE_CODE = 429
 
 # --- i18n: Turkish first, English second --------------------------------------
 LANGUAGE_CODE = "tr"
@@ -247,10 +267,13 @@ SLA_DASHBOARD_LIST_SIZE = env.int("SLA_DASHBOARD_LIST_SIZE", default=50)
 SLA_DASHBOARD_WORK_MEM = env.str("SLA_DASHBOARD_WORK_MEM", default="64MB")
 
 # --- REST framework -----------------------------------------------------------
+# API tokens (Authorization: Token <key>) stop working this many days after they
+# were issued (0: never); a superuser issues and revokes them in the admin.
+API_TOKEN_LIFETIME_DAYS = env.int("API_TOKEN_LIFETIME_DAYS", default=30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "complaints.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -13,13 +13,13 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from complaints.authentication import ExpiringTokenAuthentication
 from complaints.models import Complaint
 from complaints.selectors import complaint_get_by_tracking_number, complaint_public_status
 from complaints.serializers import error_responses
@@ -46,7 +46,7 @@ def _idempotency_scope(request: Request) -> str:
 
 
 class PublicComplaintSubmitApi(APIView):
-    authentication_classes = [TokenAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication]
     permission_classes = [AllowAny]
     parser_classes = [JSONParser]
     throttle_classes = [SubmitRateThrottle]

@@ -37,6 +37,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# django-axes (the admin login lockout) stays on in tests, with its production
+# limits: the suite logs in with force_login, which does not go through
+# authenticate(), and each test's failed logins roll back with its transaction.
+# tests/test_admin_login.py tests the lockout itself.
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
