@@ -416,7 +416,10 @@ class ComplaintAdmin(admin.ModelAdmin):
             lambda c, d: services.complaint_assign(
                 complaint=c, assignee=d["assignee"], actor=request.user
             ),
-            gettext("Assigned."),
+            lambda c, d: (
+                gettext("Assigned to %(assignee)s.")
+                % {"assignee": d["assignee"].get_full_name() or d["assignee"].get_username()}
+            ),
         )
 
     def reprioritize_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -427,7 +430,10 @@ class ComplaintAdmin(admin.ModelAdmin):
             lambda c, d: services.complaint_reprioritize(
                 complaint=c, priority=d["priority"], reason=d["reason"], actor=request.user
             ),
-            gettext("Priority changed."),
+            lambda c, d: (
+                gettext("Priority changed to “%(priority)s”; the resolution due date follows it.")
+                % {"priority": Priority(d["priority"]).label}
+            ),
         )
 
     def recategorize_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -438,7 +444,9 @@ class ComplaintAdmin(admin.ModelAdmin):
             lambda c, d: services.complaint_recategorize(
                 complaint=c, category=d["category"], reason=d["reason"], actor=request.user
             ),
-            gettext("Category changed."),
+            lambda c, d: (
+                gettext("Category changed to “%(category)s”.") % {"category": d["category"].name}
+            ),
         )
 
     def message_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -454,10 +462,15 @@ class ComplaintAdmin(admin.ModelAdmin):
                 channel=c.channel,
                 actor=request.user,
             ),
-            gettext("Message added."),
+            lambda c, d: (
+                gettext("Internal note saved: the customer does not see it.")
+                if d["internal"]
+                else gettext("Message sent to the customer.")
+            ),
         )
 
-    def _simple_post(self, request, pk, form_class, action, success: str) -> HttpResponse:
+    def _simple_post(self, request, pk, form_class, action, success) -> HttpResponse:
+        # ``success(complaint, cleaned_data)``: the message says what was done.
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         complaint = self._get_for_action(request, pk)
@@ -470,7 +483,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         except services.ComplaintError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, success)
+            messages.success(request, success(complaint, form.cleaned_data))
         return self._back(complaint)
 
     # --- Search: a phone number typed the national way still matches --------------
@@ -509,7 +522,7 @@ class ComplaintAdmin(admin.ModelAdmin):
             lambda c: services.complaint_transition(
                 complaint=c, to=Stage.ACKNOWLEDGED, actor=request.user
             ),
-            gettext("Acknowledged: %(count)d."),
+            gettext("Complaints acknowledged: %(count)d."),
         )
 
     def has_acknowledge_permission(self, request: HttpRequest) -> bool:
@@ -531,7 +544,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                     complaint=complaint, assignee=request.user, actor=request.user
                 )
 
-        self._bulk(request, queryset, assign, gettext("Assigned to you: %(count)d."))
+        self._bulk(request, queryset, assign, gettext("Complaints assigned to you: %(count)d."))
 
     def has_assign_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("complaints.assign_complaint")
@@ -551,7 +564,8 @@ class ComplaintAdmin(admin.ModelAdmin):
             lambda c: services.complaint_transition(
                 complaint=c, to=Stage.CLASSIFIED, actor=request.user, fields={"category": category}
             ),
-            gettext("Classified: %(count)d."),
+            gettext("Complaints classified as “%(category)s”: %%(count)d.")
+            % {"category": category.name},
         )
 
     def has_classify_permission(self, request: HttpRequest) -> bool:

@@ -4,4 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class ComplaintsConfig(AppConfig):
     name = "complaints"
-    verbose_name = _("Complaints")
+    # Not "Complaints": the model is, and the breadcrumb read "Şikâyetler › Şikâyetler".
+    verbose_name = _("Complaint handling")
