@@ -8,7 +8,7 @@ import re
 import pytest
 from django.utils import translation
 
-from complaints.models import Complaint
+from complaints.models import Complaint, Stage
 from config.wording import counted
 from tests.factories import make_complaint
 
@@ -63,7 +63,7 @@ def test_the_breadcrumb_does_not_repeat_the_model_name(client, superuser):
 def test_an_assignment_says_to_whom(client, superuser, representative):
     from tests.helpers import advance
 
-    complaint = advance(make_complaint(), "tracking", superuser)
+    complaint = advance(make_complaint(), Stage.TRACKING, superuser)
     representative.first_name, representative.last_name = "Elif", "Temsilci"
     representative.save()
     client.force_login(superuser)

@@ -30,7 +30,9 @@ def test_an_email_notice_is_written_as_an_eml_file_named_in_the_log(outbox_dir, 
     assert len(files) == 1
     message = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert message["To"] == "ayse@example.com"
-    text = message.get_body(("plain",)).get_content()
+    body = message.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
     assert complaint.tracking_number in text
     lines = [r.getMessage() for r in caplog.records if r.name == "notifications.dev_outbox"]
     assert lines == [f"e-mail to ayse@example.com written to {files[0]}"]
