@@ -7,30 +7,40 @@ PORT ?= 8000
 
 .PHONY: run test lint format typecheck check install migrate demo messages clean
 
+# `make run` says what it is doing, one line per step, and leaves the details in var/*.log.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@echo "[1/5] Creating the virtual environment in $(VENV) ($$($(PYTHON) --version))"
+	@$(PYTHON) -m venv $(VENV)
 
 # Installs exactly what the lock file pins (hashes checked); reruns when it changes.
 $(VENV)/.installed: requirements-dev.txt | $(BIN)/python
 	@mkdir -p var
-	@echo "Installing dependencies into $(VENV) (log: var/pip.log)..."
-	@$(BIN)/python -m pip install --require-hashes --no-deps -r requirements-dev.txt > var/pip.log 2>&1 \
+	@echo "[2/5] Installing the locked dependencies (log: var/pip.log)"
+	@set -o pipefail; $(BIN)/python -m pip install --require-hashes --no-deps -r requirements-dev.txt 2>&1 \
+		| tee var/pip.log | awk '/^Collecting/ { n++; printf "\r      %d packages fetched", n; fflush() } \
+		END { if (n) printf "\r      %d packages fetched, installing\n", n }' \
 		|| { cat var/pip.log; exit 1; }
 	@touch $@
 
 install: $(VENV)/.installed
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	@mkdir -p var
+	@echo "[3/5] Migrating the database (log: var/migrate.log)"
+	@$(BIN)/python manage.py migrate --noinput > var/migrate.log 2>&1 || { cat var/migrate.log; exit 1; }
 
 demo: migrate
-	$(BIN)/python manage.py demo_data
+	@echo "[4/5] Loading the demo data: logins, showcase complaints, six months of history"
+	@set -o pipefail; $(BIN)/python manage.py demo_data --no-logins | sed 's/^/      /'
 
-# Links in the notices printed to the console point at this server.
+# Links in the notices point at this server; notices are written to var/outbox/
+# (EMAIL_BACKEND / SMS_BACKEND still choose another transport); the periodic jobs
+# run in-process; the demo logins come last.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export NOTIFICATIONS_DEV_OUTBOX_DIR ?= $(CURDIR)/var/outbox
 run: demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/  (form: /submit/, tracking: /track/, staff: /admin/, SLA: /dashboard/)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "[5/5] Serving on http://127.0.0.1:$(PORT)/  (form: /submit/, tracking: /track/, staff: /admin/, SLA: /dashboard/)"
+	@$(BIN)/python manage.py run_dev 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/pytest

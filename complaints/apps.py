@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class ComplaintsConfig(AppConfig):
     name = "complaints"
-    verbose_name = _("Complaints")
+    # Not "Complaints": the model is, and the breadcrumb read "Şikâyetler › Şikâyetler".
+    verbose_name = _("Complaint handling")
 
     def ready(self) -> None:
         # The admin of API tokens with their expiry, in place of DRF's own

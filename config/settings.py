@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "libraries": {"wording": "config.wording"},
         },
     },
 ]
@@ -106,7 +107,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis nothing is sent to a broker (tasks run eagerly); the host name
+# only keeps kombu from warning "No hostname was supplied" on every publish.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -179,6 +182,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Served at the site's root by WhiteNoise: /favicon.ico, which browsers ask for unprompted.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -191,7 +196,16 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
 
 # --- E-mail and SMS -----------------------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# `make run` sets NOTIFICATIONS_DEV_OUTBOX_DIR: notices are then written there, one
+# file each (notifications/dev_outbox.py), instead of printed; EMAIL_BACKEND and
+# SMS_BACKEND still choose any other transport.
+NOTIFICATIONS_DEV_OUTBOX_DIR = env.str("NOTIFICATIONS_DEV_OUTBOX_DIR", default="")
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="notifications.dev_outbox.DevOutboxEmailBackend"
+    if NOTIFICATIONS_DEV_OUTBOX_DIR
+    else "django.core.mail.backends.console.EmailBackend",
+)
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
@@ -199,7 +213,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {
     "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
 }
-SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.ConsoleSMSBackend")
+SMS_BACKEND = env.str(
+    "SMS_BACKEND",
+    default="notifications.dev_outbox.DevOutboxSMSBackend"
+    if NOTIFICATIONS_DEV_OUTBOX_DIR
+    else "notifications.sms.ConsoleSMSBackend",
+)
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
@@ -320,10 +339,21 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"no_403_traceback": {"()": "config.log_filters.PermissionDeniedWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # One handler for Django's messages too (its default adds a second console
+        # handler while DEBUG is on, so each line was printed twice).
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {"filters": ["no_403_traceback"]},
+        # Tasks run in-process without a broker: a "Task ... succeeded" line per
+        # notice sent is noise there; with a worker it says what the worker did.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else LOG_LEVEL},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

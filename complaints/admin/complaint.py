@@ -257,7 +257,7 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
             lambda c: services.complaint_transition(
                 complaint=c, to=Stage.ACKNOWLEDGED, actor=request.user
             ),
-            gettext("Acknowledged: %(count)d."),
+            gettext("Complaints acknowledged: %(count)d."),
         )
 
     def has_acknowledge_permission(self, request: HttpRequest) -> bool:
@@ -271,7 +271,7 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
             lambda c: services.complaint_assign(
                 complaint=c, assignee=request.user, actor=request.user
             ),
-            gettext("Assigned to you: %(count)d."),
+            gettext("Complaints assigned to you: %(count)d."),
         )
 
     def has_assign_permission(self, request: HttpRequest) -> bool:
@@ -292,7 +292,8 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
             lambda c: services.complaint_transition(
                 complaint=c, to=Stage.CLASSIFIED, actor=request.user, fields={"category": category}
             ),
-            gettext("Classified: %(count)d."),
+            gettext("Complaints classified as “%(category)s”: %%(count)d.")
+            % {"category": category.name},
         )
 
     def has_classify_permission(self, request: HttpRequest) -> bool:

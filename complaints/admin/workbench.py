@@ -21,7 +21,7 @@ from ..forms import (
     ReprioritizeForm,
     transition_form_class,
 )
-from ..models import Complaint, ComplaintMessage, Stage
+from ..models import Complaint, ComplaintMessage, Priority, Stage
 from ..permissions import user_can
 from ..selectors import complaint_actions_for
 from ..timeline import complaint_timeline
@@ -181,7 +181,10 @@ class WorkbenchMixin(_ModelAdmin):
             lambda c, d: services.complaint_assign(
                 complaint=c, assignee=d["assignee"], actor=request.user
             ),
-            gettext("Assigned."),
+            lambda c, d: (
+                gettext("Assigned to %(assignee)s.")
+                % {"assignee": d["assignee"].get_full_name() or d["assignee"].get_username()}
+            ),
         )
 
     def reprioritize_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -192,7 +195,10 @@ class WorkbenchMixin(_ModelAdmin):
             lambda c, d: services.complaint_reprioritize(
                 complaint=c, priority=d["priority"], reason=d["reason"], actor=request.user
             ),
-            gettext("Priority changed."),
+            lambda c, d: (
+                gettext("Priority changed to “%(priority)s”; the resolution due date follows it.")
+                % {"priority": Priority(d["priority"]).label}
+            ),
         )
 
     def recategorize_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -203,7 +209,9 @@ class WorkbenchMixin(_ModelAdmin):
             lambda c, d: services.complaint_recategorize(
                 complaint=c, category=d["category"], reason=d["reason"], actor=request.user
             ),
-            gettext("Category changed."),
+            lambda c, d: (
+                gettext("Category changed to “%(category)s”.") % {"category": d["category"].name}
+            ),
         )
 
     def message_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -219,10 +227,15 @@ class WorkbenchMixin(_ModelAdmin):
                 channel=c.channel,
                 actor=request.user,
             ),
-            gettext("Message added."),
+            lambda c, d: (
+                gettext("Internal note saved: the customer does not see it.")
+                if d["internal"]
+                else gettext("Message sent to the customer.")
+            ),
         )
 
-    def _simple_post(self, request, pk, form_class, action, success: str) -> HttpResponse:
+    def _simple_post(self, request, pk, form_class, action, success) -> HttpResponse:
+        # ``success(complaint, cleaned_data)``: the message says what was done.
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         complaint = self._get_for_action(request, pk)
@@ -235,7 +248,7 @@ class WorkbenchMixin(_ModelAdmin):
         except services.ComplaintError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, success)
+            messages.success(request, success(complaint, form.cleaned_data))
         return self._back(complaint)
 
 

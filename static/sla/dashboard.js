@@ -66,9 +66,6 @@
   }
 
   ready(function () {
-    var language = document.querySelector("[data-autosubmit]");
-    if (language) language.addEventListener("change", function () { this.form.submit(); });
-
     var source = document.getElementById("sla-chart-data");
     if (!source || typeof Chart === "undefined") return;
     var data = JSON.parse(source.textContent);

@@ -1,4 +1,5 @@
-"""Demo logins and a handful of complaints in different stages (idempotent)."""
+"""Demo logins, a handful of complaints in different stages, and six months of
+history for the dashboards (idempotent)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -86,11 +88,25 @@ DEMO_COMPLAINTS: list[dict[str, Any]] = [
 _DEMO_MARK = "[demo] "
 
 
+def demo_logins_text() -> str:
+    lines = [f"Demo logins ({settings.SITE_URL}/admin/):"]
+    for username, password, group, _name in DEMO_USERS:
+        lines.append(f"  {group or 'superuser':<15} {username:<10} / {password}")
+    return "\n".join(lines)
+
+
 class Command(BaseCommand):
     help = "Create the demo logins and demo complaints (idempotent) and print the logins."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="also when DEBUG is off")
+        parser.add_argument(
+            "--no-history", action="store_true", help="without the six months of history"
+        )
+        parser.add_argument("--history-count", type=int, default=3000, help="complaints in it")
+        parser.add_argument(
+            "--no-logins", action="store_true", help="do not print the logins (make run does, last)"
+        )
 
     def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         if not settings.DEBUG and not force:
@@ -98,11 +114,15 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._users()
             created = self._complaints(users["temsilci"])
-        self.stdout.write(self.style.SUCCESS(f"Demo complaints created: {created}"))
-        self.stdout.write(f"Demo logins ({settings.SITE_URL}/admin/):")
-        for username, password, group, _name in DEMO_USERS:
-            role = group or "superuser"
-            self.stdout.write(f"  {role:<15} {username:<10} / {password}")
+        self.stdout.write(f"Demo complaints created: {created}")
+        if not options["no_history"]:
+            # The sla app writes the history (it computes the SLA columns): asked by
+            # name, so that complaints does not import it.
+            call_command(
+                "demo_history", count=options["history_count"], force=force, stdout=self.stdout
+            )
+        if not options["no_logins"]:
+            self.stdout.write(demo_logins_text())
 
     def _users(self) -> dict[str, Any]:
         User = get_user_model()
