@@ -114,7 +114,6 @@ class Lookalike:
     """Another record that is possibly the same customer, and how it differs."""
 
     customer: Customer
-    shared: tuple[str, ...]
     differing: tuple[str, ...]
 
 
@@ -126,18 +125,10 @@ def customer_lookalikes(*, details: Details, exclude: int | None = None) -> list
     candidates = Customer.objects.filter(query).order_by("id")
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude)
-    found = []
-    for customer in candidates[:_CANDIDATES]:
-        stored = Details.of_customer(customer)
-        shared = tuple(
-            f
-            for f in ("email", "phone")
-            if getattr(details, f) and getattr(stored, f) == getattr(details, f)
-        )
-        found.append(
-            Lookalike(customer=customer, shared=shared, differing=differences(details, stored))
-        )
-    return found
+    return [
+        Lookalike(customer=customer, differing=differences(details, Details.of_customer(customer)))
+        for customer in candidates[:_CANDIDATES]
+    ]
 
 
 def complaint_lookalikes(*, complaint: Complaint) -> list[Lookalike]:

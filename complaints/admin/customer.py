@@ -20,9 +20,19 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
-from ..identity import FIELDS, Details, Lookalike, customer_lookalikes, has_lookalike, name_key
+from ..identity import (
+    FIELDS,
+    Details,
+    Lookalike,
+    customer_lookalikes,
+    differences,
+    has_lookalike,
+)
 from ..models import Customer
 from ..permissions import user_can
+
+# One person's records, compared by eye on one page: "select all" is a slip.
+MERGE_MAX = 20
 
 FIELD_LABELS = {"name": _("name"), "email": _("e-mail"), "phone": _("phone")}
 
@@ -178,21 +188,20 @@ class CustomerAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Merge the selected customer records…"), permissions=["merge"])
     def merge(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
-        customers = list(queryset.order_by("pk"))
-        if len(customers) < 2:
-            messages.error(request, gettext("Select at least two customer records to merge."))
+        customers = list(queryset.order_by("pk")[: MERGE_MAX + 1])
+        if not 2 <= len(customers) <= MERGE_MAX:
+            messages.error(
+                request,
+                gettext("Select between two and %(max)d customer records to merge.")
+                % {"max": MERGE_MAX},
+            )
             return None
         into = next((c for c in customers if str(c.pk) == request.POST.get("into")), None)
         if request.POST.get("confirm") == "yes" and into is not None:
             self._merge(request, customers, into)
             return None
-        differing = {
-            f
-            for f in FIELDS
-            for c in customers
-            if (name_key(c.name) if f == "name" else getattr(c, f))
-            != (name_key(customers[0].name) if f == "name" else getattr(customers[0], f))
-        }
+        first = Details.of_customer(customers[0])
+        differing = {f for c in customers[1:] for f in differences(Details.of_customer(c), first)}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -157,7 +157,7 @@ def test_merging_a_single_record_is_refused_with_a_message(client, pair, manager
         follow=True,
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert "Select at least two customer records to merge." in response.content.decode()
+    assert "Select between two and 20 customer records to merge." in response.content.decode()
     assert Customer.objects.count() == 2
 
 
