@@ -34,6 +34,17 @@ INTERNAL_NOTE = "complaints.message.internal_note"
 # (complaints.handlers), in the same transaction as the report.
 ACKNOWLEDGEMENT_SENT = "complaints.acknowledgement.sent"
 
+# Requests from one app to whichever app delivers messages, so that neither
+# imports the other. The app that writes the row decides *whether* to send;
+# the app that delivers decides *how* (e-mail, else SMS, its outbox, retries).
+# CUSTOMER_INVITED: send the customer the notice of kind ``data["notice"]``
+# whose link is ``data["url"]`` (and ``data["opt_out_url"]`` when given).
+CUSTOMER_INVITED = "complaints.customer.invited"
+# STAFF_ALERTED: e-mail the notice of kind ``data["notice"]`` to the
+# complaint's representative and the active members of ``data["group"]``,
+# with the link ``data["url"]``.
+STAFF_ALERTED = "complaints.staff.alerted"
+
 codes_declare(
     # A stage change reads as the stage reached (the buttons say the verb).
     ActionCode(RECEIVED, _("Received")),
@@ -52,4 +63,6 @@ codes_declare(
     ActionCode(MESSAGE_FROM_STAFF, _("Message from staff")),
     ActionCode(INTERNAL_NOTE, _("Internal note")),
     ActionCode(ACKNOWLEDGEMENT_SENT, _("Acknowledgement sent")),
+    ActionCode(CUSTOMER_INVITED, _("Invitation sent to the customer")),
+    ActionCode(STAFF_ALERTED, _("Staff alerted")),
 )

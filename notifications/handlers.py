@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
 
 from . import notices
@@ -28,6 +29,9 @@ REACTIONS: dict[str, Reaction] = {
     "sla.ack.breached": notices.notice_escalation_queue,
     "sla.resolution.at_risk": notices.notice_escalation_queue,
     "sla.resolution.breached": notices.notice_escalation_queue,
+    # Asked for by other apps (the improvement app's survey): data says what.
+    codes.CUSTOMER_INVITED: notices.notice_invitation_queue,
+    codes.STAFF_ALERTED: notices.notice_staff_alert_queue,
 }
 
 

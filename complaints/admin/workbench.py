@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
-from .. import services
+from .. import extensions, services
 from ..forms import (
     AssignForm,
     MessageForm,
@@ -25,7 +25,6 @@ from ..models import Complaint, ComplaintMessage, Stage
 from ..permissions import user_can
 from ..selectors import complaint_actions_for
 from ..workflow import transition_by_name
-
 
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin
@@ -99,6 +98,8 @@ class WorkbenchMixin(_ModelAdmin):
             "complaint_messages": complaint.messages.select_related("author").order_by(
                 "created_at", "id"
             ),
+            # What other apps show on the page (complaints.extensions.admin_panel_add).
+            "extension_panels": extensions.admin_panels(request, complaint),
         }
 
     def _get_for_action(self, request: HttpRequest, pk: int) -> Complaint:
