@@ -37,6 +37,16 @@ ACKNOWLEDGEMENT_SENT = "complaints.acknowledgement.sent"
 # Staff merged the complaint's customer record into another one (written on
 # every complaint moved; the data keeps the merged-away record's details).
 CUSTOMER_MERGED = "complaints.customer.merged"
+# Requests from one app to whichever app delivers messages, so that neither
+# imports the other. The app that writes the row decides *whether* to send;
+# the app that delivers decides *how* (e-mail, else SMS, its outbox, retries).
+# CUSTOMER_INVITED: send the customer the notice of kind ``data["notice"]``
+# whose link is ``data["url"]`` (and ``data["opt_out_url"]`` when given).
+CUSTOMER_INVITED = "complaints.customer.invited"
+# STAFF_ALERTED: e-mail the notice of kind ``data["notice"]`` to the
+# complaint's representative and the active members of ``data["group"]``,
+# with the link ``data["url"]``.
+STAFF_ALERTED = "complaints.staff.alerted"
 
 codes_declare(
     # A stage change reads as the stage reached (the buttons say the verb).
@@ -57,4 +67,6 @@ codes_declare(
     ActionCode(INTERNAL_NOTE, _("Internal note")),
     ActionCode(ACKNOWLEDGEMENT_SENT, _("Acknowledgement sent")),
     ActionCode(CUSTOMER_MERGED, _("Customer records merged")),
+    ActionCode(CUSTOMER_INVITED, _("Invitation sent to the customer")),
+    ActionCode(STAFF_ALERTED, _("Staff alerted")),
 )

@@ -4,7 +4,9 @@ Other apps add what they own to the complaint's admin list and page and to the
 staff API through these functions, at start-up (their ``admin.py`` or
 ``AppConfig.ready``), instead of reaching into complaints' classes: the sla
 app adds its filters, its due column and its API fields, the notifications
-app its inline of notices. complaints itself never imports them.
+app its inline of notices, the improvement app its panel of repeats and
+similar complaints, its export actions and the figures of a period that the
+management review reads from every app. complaints itself never imports them.
 """
 
 from __future__ import annotations
@@ -57,11 +59,34 @@ class HeaderItem:
 
 
 _HEADER_ITEMS: list[Callable[[Any], list[HeaderItem]]] = []
+
+
+class AdminAction:
+    """A bulk action of the complaint list: ``function(modeladmin, request,
+    queryset)`` offered to the users for whom ``allowed(request)`` is true."""
+
+    name: str
+    function: Callable[[Any, Any, QuerySet], Any]
+    description: Any
+    allowed: Callable[[Any], bool]
+
+
+# A panel of the complaint's staff page: ``render(request, complaint)`` returns
+# the HTML of a section (already escaped, e.g. from render_to_string) or "".
+AdminPanel = Callable[[Any, Any], str]
+
+# The figures an app computes for a period [start, end) (aware datetimes):
+# ``provider(start=..., end=..., now=...)`` returns a dict of plain values.
+PeriodFigures = Callable[..., dict[str, Any]]
+
 _ADMIN_FILTERS: list[Any] = []
 _ADMIN_COLUMNS: list[AdminColumn] = []
 _ADMIN_INLINES: list[Any] = []
 _API_FILTERS: dict[str, ApiFilter] = {}
 _API_FIELDS: dict[str, ApiField] = {}
+_ADMIN_ACTIONS: dict[str, AdminAction] = {}
+_ADMIN_PANELS: list[AdminPanel] = []
+_PERIOD_FIGURES: dict[str, PeriodFigures] = {}
 
 
 def _add_once(items: list[Any], item: Any) -> None:
@@ -79,6 +104,26 @@ def admin_list_column_add(display: Callable[[Any], Any], *, after: str = "") -> 
 
 def admin_inline_add(inline: Any) -> None:
     _add_once(_ADMIN_INLINES, inline)
+
+
+def admin_action_add(
+    name: str,
+    function: Callable[[Any, Any, QuerySet], Any],
+    *,
+    description: Any,
+    allowed: Callable[[Any], bool],
+) -> None:
+    _ADMIN_ACTIONS[name] = AdminAction(
+        name=name, function=function, description=description, allowed=allowed
+    )
+
+
+def admin_panel_add(render: AdminPanel) -> None:
+    _add_once(_ADMIN_PANELS, render)
+
+
+def period_figures_add(app: str, provider: PeriodFigures) -> None:
+    _PERIOD_FIGURES[app] = provider
 
 
 def api_list_filter_add(
@@ -122,3 +167,18 @@ def api_list_filters() -> tuple[ApiFilter, ...]:
 
 def api_fields() -> tuple[ApiField, ...]:
     return tuple(_API_FIELDS.values())
+
+
+def admin_actions(request: Any) -> tuple[AdminAction, ...]:
+    return tuple(action for action in _ADMIN_ACTIONS.values() if action.allowed(request))
+
+
+def admin_panels(request: Any, complaint: Any) -> list[str]:
+    return [html for html in (render(request, complaint) for render in _ADMIN_PANELS) if html]
+
+
+def period_figures(*, start: Any, end: Any, now: Any) -> dict[str, dict[str, Any]]:
+    """Every app's figures for the period, keyed by app: ``{"sla": {...}}``."""
+    return {
+        app: provider(start=start, end=end, now=now) for app, provider in _PERIOD_FIGURES.items()
+    }

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "intake",
     "notifications",
     "sla",
+    "improvement",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notifications-requeue": {
         "task": "notifications.tasks.notifications_requeue_pending",
         "schedule": env.float("NOTIFICATIONS_REQUEUE_INTERVAL_SECONDS", default=60.0),
+    },
+    # Recurring-problem signals of the last complete weeks (stored once per week and key).
+    "improvement-recurrence": {
+        "task": "improvement.tasks.recurrence_signals_detect",
+        "schedule": env.float("IMPROVEMENT_RECURRENCE_INTERVAL_SECONDS", default=3600.0),
+        "options": {"expires": 3000},
+    },
+    # Overdue corrective actions, escalated once each.
+    "improvement-capa-overdue": {
+        "task": "improvement.tasks.capa_escalate_overdue",
+        "schedule": env.float("IMPROVEMENT_CAPA_OVERDUE_INTERVAL_SECONDS", default=3600.0),
+        "options": {"expires": 3000},
     },
 }
 

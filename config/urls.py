@@ -24,6 +24,8 @@ urlpatterns = [
     path("track/", include("complaints.urls")),
     path("dashboard/", include("sla.urls")),
     path("notices/", include("notifications.urls")),
+    path("survey/", include("improvement.survey_urls")),
+    path("improvement/", include("improvement.urls")),
     path("webhooks/", include("intake.webhook_urls")),
     path("anymail/", include("anymail.urls")),
     path("api/", include("config.api_urls")),

@@ -99,12 +99,26 @@ def _escalation(notification: Notification) -> dict[str, Any]:
     }
 
 
+def _linked(notification: Notification) -> dict[str, Any]:
+    # Notices other apps ask for: what to link to is in the row that asked.
+    data = _data(notification)
+    return {
+        "url": data.get("url", ""),
+        "opt_out_url": data.get("opt_out_url", ""),
+        "valid_until": _when(data.get("valid_until")),
+        "data": data,
+        "recipient_user": notification.recipient_user,
+    }
+
+
 CONTEXTS = {
     Kind.ACKNOWLEDGEMENT: _acknowledgement,
     Kind.DECISION: _decision,
     Kind.CLOSURE: _closure,
     Kind.REEVALUATION: _reevaluation,
     Kind.ESCALATION: _escalation,
+    Kind.SURVEY_INVITATION: _linked,
+    Kind.SURVEY_LOW_SCORE: _linked,
 }
 
 

@@ -41,6 +41,14 @@ def _reopened(complaint: Complaint, event: ComplaintEvent) -> None:
     notices.notice_reevaluation_queue(complaint=complaint, event=event)
 
 
+def _customer_invited(complaint: Complaint, event: ComplaintEvent) -> None:
+    notices.notice_invitation_queue(complaint=complaint, event=event)
+
+
+def _staff_alerted(complaint: Complaint, event: ComplaintEvent) -> None:
+    notices.notice_staff_alert_queue(complaint=complaint, event=event)
+
+
 def on_escalation(complaint: Complaint, event: ComplaintEvent) -> None:
     # An SLA event (its data may carry "due_at" and "met_at").
     notices.notice_escalation_queue(complaint=complaint, event=event)
@@ -51,6 +59,9 @@ REACTIONS: dict[str, Reaction] = {
     codes.DECISION_NOTIFIED: _decision_notified,
     codes.CLOSED: _closed,
     codes.REOPENED: _reopened,
+    # Asked for by other apps (the improvement app's survey): data says what.
+    codes.CUSTOMER_INVITED: _customer_invited,
+    codes.STAFF_ALERTED: _staff_alerted,
 }
 
 

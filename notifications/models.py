@@ -18,6 +18,9 @@ class Kind(models.TextChoices):
     CLOSURE = "closure", _("Closure confirmation")
     REEVALUATION = "reevaluation", _("Re-evaluation")
     ESCALATION = "escalation", _("Escalation to staff")
+    # Asked for by other apps through complaints.codes.CUSTOMER_INVITED / STAFF_ALERTED.
+    SURVEY_INVITATION = "survey_invitation", _("Satisfaction survey invitation")
+    SURVEY_LOW_SCORE = "survey_low_score", _("Low survey score (to staff)")
 
 
 class Medium(models.TextChoices):

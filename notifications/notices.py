@@ -115,3 +115,55 @@ def notice_escalation_queue(*, complaint: Complaint, event: ComplaintEvent) -> l
         )
         for user in escalation_recipients(complaint=complaint)
     ]
+
+
+# --- Messages other apps ask for (complaints.codes.CUSTOMER_INVITED / STAFF_ALERTED) ---
+# The app that writes the row decided to send; these only check the kind is one
+# we have templates for.
+CUSTOMER_INVITATIONS = frozenset({Kind.SURVEY_INVITATION})
+STAFF_ALERTS = frozenset({Kind.SURVEY_LOW_SCORE})
+
+
+def notice_invitation_queue(*, complaint: Complaint, event: ComplaintEvent) -> Notification | None:
+    """Send the customer the invitation of kind ``data["notice"]`` (link in ``data["url"]``)."""
+    kind = str(event.data.get("notice") or "")
+    if kind not in CUSTOMER_INVITATIONS or not event.data.get("url"):
+        return None
+    return _customer_notice(complaint=complaint, event=event, kind=kind)
+
+
+def notice_staff_alert_queue(*, complaint: Complaint, event: ComplaintEvent) -> list[Notification]:
+    """E-mail the alert of kind ``data["notice"]`` to the complaint's representative
+    and the active members of ``data["group"]``, each once."""
+    kind = str(event.data.get("notice") or "")
+    if kind not in STAFF_ALERTS:
+        return []
+    User = get_user_model()
+    candidates: list[Any] = [complaint.assignee] if complaint.assignee_id else []
+    group = str(event.data.get("group") or "")
+    if group:
+        candidates.extend(
+            User.objects.filter(is_active=True, groups__name=group)
+            .exclude(email="")
+            .order_by("pk")
+            .distinct()
+        )
+    seen: set[str] = set()
+    queued = []
+    for user in candidates:
+        email = (user.email or "").strip()
+        if not user.is_active or not email or email.lower() in seen:
+            continue
+        seen.add(email.lower())
+        queued.append(
+            notification_queue(
+                complaint=complaint,
+                event=event,
+                kind=kind,
+                channel=Medium.EMAIL,
+                recipient=email,
+                language=conf.staff_language(),
+                recipient_user=user,
+            )
+        )
+    return queued

@@ -183,6 +183,14 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
         return [*super().get_inlines(request, obj), *extensions.admin_inlines()]
 
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if self.actions is None or "_popup" in request.GET:
+            return actions
+        for action in extensions.admin_actions(request):
+            actions[action.name] = (action.function, action.name, action.description)
+        return actions
+
     # --- Adding: phone and in-person complaints, through the service -------------
 
     def add_view(

@@ -109,6 +109,8 @@ class WorkbenchMixin(_ModelAdmin):
             "complaint_messages": complaint.messages.select_related("author").order_by(
                 "created_at", "id"
             ),
+            # What other apps show on the page (complaints.extensions.admin_panel_add).
+            "extension_panels": extensions.admin_panels(request, complaint),
         }
 
     def _get_for_action(self, request: HttpRequest, pk: int) -> Complaint:
