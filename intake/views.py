@@ -4,7 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
-from complaints.models import Channel
+from complaints.models import Channel, NoticeGiven
+from complaints.privacy import privacy_notice_current, privacy_notice_get
 from complaints.selectors import complaint_get_by_tracking_number
 
 from .forms import SubmitForm
@@ -15,9 +16,14 @@ _SESSION_KEY = "intake:last_tracking_number"
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    form = SubmitForm(request.POST if request.method == "POST" else None)
+    notice = privacy_notice_current()
+    form = SubmitForm(
+        request.POST if request.method == "POST" else None,
+        initial={"privacy_notice_version": notice.version if notice is not None else ""},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        shown = privacy_notice_get(data.get("privacy_notice_version")) or notice
         try:
             result = intake_submit(
                 channel=Channel.WEB,
@@ -29,6 +35,8 @@ def submit(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
                 language=(get_language() or "tr")[:2],
                 idempotency_key=str(data["submission_id"]),
+                privacy_notice=shown,
+                privacy_notice_given=NoticeGiven.SHOWN,
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
@@ -38,7 +46,8 @@ def submit(request: HttpRequest) -> HttpResponse:
             request.session[_SESSION_KEY] = result.complaint.tracking_number
             return redirect("intake:submitted")
     status = 400 if request.method == "POST" else 200
-    return render(request, "intake/submit.html", {"form": form}, status=status)
+    context = {"form": form, "privacy_notice": notice}
+    return render(request, "intake/submit.html", context, status=status)
 
 
 def submitted(request: HttpRequest) -> HttpResponse:

@@ -80,7 +80,15 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
         (None, {"fields": ["tracking_number", "stage", "kind", "channel", "language"]}),
         (
             _("Customer"),
-            {"fields": ["customer", "contact_email", "contact_phone"]},
+            {
+                "fields": [
+                    "customer",
+                    "contact_email",
+                    "contact_phone",
+                    "privacy_notice",
+                    "privacy_notice_given",
+                ]
+            },
         ),
         (_("Application"), {"fields": ["subject", "description"]}),
         (

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from ..workflow import OPEN_STAGES, PERMISSIONS, Answer, Kind, Stage
 from .choices import CONTACT_CHANNELS, Channel, Language, Priority, choices_check
 from .customer import Customer
+from .privacy import ComplaintPrivacyFields, NoticeGiven
 from .taxonomy import Category, RootCause
 
 
-class Complaint(models.Model):
+class Complaint(ComplaintPrivacyFields, models.Model):
     """A request, opinion or complaint going through the 8 stages."""
 
     tracking_number = models.CharField(_("tracking number"), max_length=14, unique=True)
@@ -143,6 +144,7 @@ class Complaint(models.Model):
             choices_check("priority", Priority, blank=True),
             choices_check("customer_answer", Answer, blank=True),
             choices_check("customer_answer_channel", Channel, blank=True),
+            choices_check("privacy_notice_given", NoticeGiven, blank=True),
             models.CheckConstraint(
                 condition=Q(channel__in=CONTACT_CHANNELS)
                 | ~Q(contact_email="")
