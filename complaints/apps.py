@@ -7,8 +7,9 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
-        from . import codes, handlers
+        from . import codes, handlers, retention
         from .signals import reactions_connect
 
         assert codes  # declares the codes at import
         reactions_connect(app="complaints", reactions=handlers.REACTIONS)
+        retention.register()

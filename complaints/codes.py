@@ -53,3 +53,16 @@ codes_declare(
     ActionCode(INTERNAL_NOTE, _("Internal note")),
     ActionCode(ACKNOWLEDGEMENT_SENT, _("Acknowledgement sent")),
 )
+
+# Personal data (KVKK; complaints.retention): a complaint anonymised in place,
+# by the retention sweep or at the customer's request, and edits of a customer
+# (the fields named, never their values).
+ANONYMISED = "complaints.complaint.anonymised"
+ANONYMISED_ON_REQUEST = "complaints.complaint.anonymised_on_request"
+CUSTOMER_CHANGED = "complaints.customer.changed"
+
+codes_declare(
+    ActionCode(ANONYMISED, _("Anonymised under the retention policy")),
+    ActionCode(ANONYMISED_ON_REQUEST, _("Anonymised at the customer's request")),
+    ActionCode(CUSTOMER_CHANGED, _("Customer's details changed")),
+)

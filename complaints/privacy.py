@@ -11,11 +11,13 @@ submitting: there is no consent to bundle.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -110,3 +112,103 @@ def privacy_notice_given_by_staff(*, channel: str, read_out: bool) -> str:
 def privacy_notice_url() -> str:
     """The absolute address of the notice in force, for texts sent to customers."""
     return str(getattr(settings, "SITE_URL", "")).rstrip("/") + reverse("privacy:notice")
+
+
+# --- Extension points of the retention sweep and of data-subject requests -------------
+#
+# complaints imports none of the other apps, yet anonymising a complaint must
+# reach what they hold about it (intake's inbound messages and their files,
+# notifications' rendered notices). Each app registers, from its
+# AppConfig.ready, a function that scrubs its own tables; the complaints
+# service calls every one of them in the transaction that anonymises a batch.
+
+# What every scrubbed text becomes: staff see that something was there.
+PLACEHOLDER = "[anonimleştirildi · anonymised]"
+
+Anonymiser = Callable[..., None]  # (complaint_ids, *, placeholder) -> None
+Purge = Callable[..., int]  # (*, before, dry_run) -> rows removed (or that would be)
+Exporter = Callable[..., dict[str, Any]]  # (complaint_ids) -> {section: JSON-ready rows}
+
+_ANONYMISERS: dict[str, Anonymiser] = {}
+_PURGES: dict[str, Purge] = {}
+_EXPORTERS: dict[str, Exporter] = {}
+_HISTORY_KEYS_KEPT: set[str] = set()
+
+
+def anonymiser_register(name: str, fn: Anonymiser) -> None:
+    """``fn(complaint_ids, *, placeholder)`` scrubs the personal data its app
+    holds about these complaints (inside the caller's transaction)."""
+    _ANONYMISERS[name] = fn
+
+
+def anonymisers() -> tuple[tuple[str, Anonymiser], ...]:
+    return tuple(_ANONYMISERS.items())
+
+
+def retention_purge_register(name: str, fn: Purge) -> None:
+    """``fn(*, before, dry_run) -> int`` removes its app's rows with personal
+    data tied to no complaint (spam, status queries nobody followed) older than
+    ``before``, and returns how many it removed (or would remove)."""
+    _PURGES[name] = fn
+
+
+def retention_purges() -> tuple[tuple[str, Purge], ...]:
+    return tuple(_PURGES.items())
+
+
+def exporter_register(name: str, fn: Exporter) -> None:
+    """``fn(complaint_ids) -> {section: rows}``: what its app holds about these
+    complaints, for a data-subject export (KVKK article 11)."""
+    _EXPORTERS[name] = fn
+
+
+def exporters() -> tuple[tuple[str, Exporter], ...]:
+    return tuple(_EXPORTERS.items())
+
+
+def history_data_keep(*keys: str) -> None:
+    """Keys of history data (``ComplaintEvent.data``) whose text values are
+    codes, dates or names of our own lists, never what a customer or staff
+    typed: anonymisation keeps them. Every other text value is scrubbed."""
+    _HISTORY_KEYS_KEPT.update(keys)
+
+
+def scrub_history_data(data: Any, *, known: Iterable[str], key: str = "") -> Any:
+    """``data`` with every text that could carry personal data replaced: kept
+    are numbers, booleans, and the texts under a key declared with
+    ``history_data_keep`` that contain none of the ``known`` personal values
+    (the customer's name, e-mail, phone)."""
+    if isinstance(data, dict):
+        return {k: scrub_history_data(v, known=known, key=str(k)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [scrub_history_data(v, known=known, key=key) for v in data]
+    if not isinstance(data, str) or not data:
+        return data
+    if key in _HISTORY_KEYS_KEPT and not contains_any(data, known):
+        return data
+    return PLACEHOLDER
+
+
+def contains_any(text: str, known: Iterable[str]) -> bool:
+    folded = text.casefold()
+    return any(value and value.casefold() in folded for value in known)
+
+
+def scrub_known(text: str, known: Iterable[str]) -> str:
+    """``text`` with each of the ``known`` personal values replaced (a reason
+    staff type for an erasure may name the customer by mistake)."""
+    for value in sorted((v for v in known if v), key=len, reverse=True):
+        text = re.sub(re.escape(value), PLACEHOLDER, text, flags=re.IGNORECASE)
+    return text
+
+
+def admin_log_scrub(model: type[models.Model], ids: Iterable[Any]) -> None:
+    """The admin's own log names objects by their ``str()`` (a customer's name,
+    a complaint's subject, a notice's recipient): scrub those names."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(model)
+    LogEntry.objects.filter(content_type=content_type, object_id__in=[str(i) for i in ids]).update(
+        object_repr=PLACEHOLDER
+    )

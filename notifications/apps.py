@@ -11,10 +11,11 @@ class NotificationsConfig(AppConfig):
 
         from complaints.signals import complaint_event
 
-        from . import handlers
+        from . import handlers, privacy
 
         complaint_event.connect(handlers.on_complaint_event, dispatch_uid="notifications")
         tracking.connect(handlers.on_anymail_tracking, dispatch_uid="notifications-anymail")
+        privacy.register()
 
         from complaints.history import action_label_register
 

@@ -8,8 +8,9 @@ class SlaConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints.signals import reactions_connect
-        from sla import codes, extensions, handlers
+        from sla import codes, extensions, handlers, privacy
 
         assert codes  # declares the codes at import
         reactions_connect(app="sla", reactions=handlers.HANDLERS)
         extensions.register()
+        privacy.register()

@@ -148,7 +148,8 @@ class Complaint(ComplaintPrivacyFields, models.Model):
             models.CheckConstraint(
                 condition=Q(channel__in=CONTACT_CHANNELS)
                 | ~Q(contact_email="")
-                | ~Q(contact_phone=""),
+                | ~Q(contact_phone="")
+                | Q(anonymised_at__isnull=False),
                 name="complaint_contact_required",
                 violation_error_message=_("Give an e-mail address or a phone number."),
             ),
@@ -218,6 +219,12 @@ class Complaint(ComplaintPrivacyFields, models.Model):
                 fields=["stage", "priority", "received_at"],
                 name="sla_open_stage_priority",
                 condition=Q(stage__in=OPEN_STAGES),
+            ),
+            # The retention sweep: closed complaints not yet anonymised, by closure.
+            models.Index(
+                fields=["closed_at"],
+                name="complaint_retention_due",
+                condition=Q(anonymised_at__isnull=True) & Q(closed_at__isnull=False),
             ),
             # The breach log (CSV export): complaints that ever breached a target.
             models.Index(

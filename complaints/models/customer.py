@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Language, choices_check
+from .privacy import CustomerPrivacyFields
 
 
-class Customer(models.Model):
+class Customer(CustomerPrivacyFields, models.Model):
     """The person behind complaints, matched on normalised e-mail, then phone."""
 
     name = models.CharField(_("name"), max_length=200)

@@ -69,6 +69,18 @@ class ComplaintPrivacyFields(models.Model):
     privacy_notice_given = models.CharField(
         _("privacy notice given by"), max_length=10, choices=NoticeGiven.choices, blank=True
     )
+    # Set by the retention sweep (or a data-subject request) in the transaction
+    # that anonymises the complaint: the claim that makes a rerun skip it.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class CustomerPrivacyFields(models.Model):
+    """Mixed into Customer: anonymised once all their complaints are."""
+
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         abstract = True
