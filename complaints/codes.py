@@ -60,9 +60,11 @@ codes_declare(
 ANONYMISED = "complaints.complaint.anonymised"
 ANONYMISED_ON_REQUEST = "complaints.complaint.anonymised_on_request"
 CUSTOMER_CHANGED = "complaints.customer.changed"
+CUSTOMER_EXPORTED = "complaints.customer.exported"
 
 codes_declare(
     ActionCode(ANONYMISED, _("Anonymised under the retention policy")),
     ActionCode(ANONYMISED_ON_REQUEST, _("Anonymised at the customer's request")),
     ActionCode(CUSTOMER_CHANGED, _("Customer's details changed")),
+    ActionCode(CUSTOMER_EXPORTED, _("Customer's data exported at their request")),
 )

@@ -25,10 +25,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import codes
 from .models import Complaint, ComplaintEvent, ComplaintMessage, Customer, Stage
-from .permissions import Actor
+from .permissions import Actor, actor_require
 from .privacy import (
     PLACEHOLDER,
     admin_log_scrub,
@@ -36,8 +37,10 @@ from .privacy import (
     history_data_keep,
     retention_purges,
     scrub_history_data,
+    scrub_known,
 )
 from .privacy_guard import history_unlocked
+from .services.errors import GuardFailed
 from .services.events import event_record
 
 DEFAULT_RETENTION_DAYS = 730
@@ -79,6 +82,7 @@ def register() -> None:
         "fields",
         "basis",
         "retention_days",
+        "format",
     )
 
 
@@ -253,7 +257,9 @@ def _anonymise_own(ids: list[int], *, known: dict[int, set[str]]) -> None:
         **{name: _typed(name) for name in _TYPED_FIELDS},
     )
     ComplaintMessage.objects.filter(complaint_id__in=ids).update(body=PLACEHOLDER)
-    events = list(ComplaintEvent.objects.filter(complaint_id__in=ids).only("note", "data"))
+    events = list(
+        ComplaintEvent.objects.filter(complaint_id__in=ids).only("complaint_id", "note", "data")
+    )
     for event in events:
         event.note = PLACEHOLDER if event.note else ""
         event.data = scrub_history_data(event.data, known=known.get(event.complaint_id, set()))
@@ -282,3 +288,40 @@ def _customers_anonymise(customer_ids: Iterable[int], *, now: datetime) -> int:
 
 def complaints_open_of(customer: Customer) -> QuerySet[Complaint]:
     return Complaint.objects.filter(customer=customer).exclude(stage=Stage.CLOSED)
+
+
+def customer_anonymise(*, customer: Customer, reason: str, actor: Actor) -> int:
+    """A data-subject request (KVKK article 11): anonymise the customer and all
+    their complaints now, through the same path as the retention sweep. The
+    reason is recorded in each complaint's history (with any of the customer's
+    details it names taken out). Returns the number of complaints anonymised.
+
+    Refused while a complaint is open: it could no longer be handled, nor its
+    customer told the decision. Close it (or record the withdrawal) first.
+    """
+    actor_require(actor, "complaints.anonymise_customer")
+    reason = (reason or "").strip()
+    if not reason:
+        raise GuardFailed({"reason": _("Give the reason (the request and how it reached us).")})
+    still_open = list(complaints_open_of(customer).values_list("tracking_number", flat=True))
+    if still_open:
+        raise GuardFailed(
+            {
+                "reason": _("Close these complaints first: %(numbers)s.")
+                % {"numbers": ", ".join(still_open)}
+            }
+        )
+    pending = Complaint.objects.filter(customer=customer, anonymised_at__isnull=True)
+    known: set[str] = set()
+    for complaint in pending.select_related("customer"):
+        known |= _personal_values(complaint)
+    ids = list(pending.values_list("pk", flat=True))
+    note = scrub_known(reason, known)[:2000]
+    now = timezone.now()
+    done, _customers = _anonymise_batch(
+        ids, basis=REQUEST, now=now, actor=actor, note=note, skip_locked=False
+    )
+    with transaction.atomic():
+        # A customer without complaints left to anonymise (all done by the sweep).
+        _customers_anonymise([customer.pk], now=now)
+    return done

@@ -8,10 +8,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from ..models import Customer
+from .privacy import CustomerPrivacyMixin
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(CustomerPrivacyMixin, admin.ModelAdmin):
     list_display = ["name", "email", "phone", "language", "created_at"]
     search_fields = ["name", "email", "phone"]
     list_filter = ["language"]

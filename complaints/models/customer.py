@@ -26,6 +26,11 @@ class Customer(CustomerPrivacyFields, models.Model):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        # Data-subject requests (KVKK article 11; complaints.privacy_requests).
+        permissions = [
+            ("export_customer", "Can export everything held about a customer"),
+            ("anonymise_customer", "Can anonymise a customer now"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["email"], condition=~Q(email=""), name="customer_email_unique"
