@@ -12,9 +12,10 @@ class ComplaintsConfig(AppConfig):
         # (the admin's autodiscovery, which registers DRF's, ran before: its app comes first).
         import rest_framework.authtoken.admin  # noqa: F401
 
-        from . import admin_tokens, codes, handlers
+        from . import admin_tokens, codes, handlers, retention
         from .signals import reactions_connect
 
         assert codes  # declares the codes at import
         reactions_connect(app="complaints", reactions=handlers.REACTIONS)
         admin_tokens.register()
+        retention.register()

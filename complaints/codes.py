@@ -70,3 +70,18 @@ codes_declare(
     ActionCode(CUSTOMER_INVITED, _("Invitation sent to the customer")),
     ActionCode(STAFF_ALERTED, _("Staff alerted")),
 )
+
+# Personal data (KVKK; complaints.retention): a complaint anonymised in place,
+# by the retention sweep or at the customer's request, and edits of a customer
+# (the fields named, never their values).
+ANONYMISED = "complaints.complaint.anonymised"
+ANONYMISED_ON_REQUEST = "complaints.complaint.anonymised_on_request"
+CUSTOMER_CHANGED = "complaints.customer.changed"
+CUSTOMER_EXPORTED = "complaints.customer.exported"
+
+codes_declare(
+    ActionCode(ANONYMISED, _("Anonymised under the retention policy")),
+    ActionCode(ANONYMISED_ON_REQUEST, _("Anonymised at the customer's request")),
+    ActionCode(CUSTOMER_CHANGED, _("Customer's details changed")),
+    ActionCode(CUSTOMER_EXPORTED, _("Customer's data exported at their request")),
+)

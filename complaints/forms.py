@@ -33,6 +33,12 @@ class RegisterForm(forms.Form):
     )
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea)
+    # Required on the phone and at the desk (complaints.privacy); the text is shown above.
+    privacy_notice_read_out = forms.BooleanField(
+        label=_("I read the privacy notice out to the customer"),
+        required=False,
+        help_text=_("Required for phone and in-person complaints."),
+    )
 
 
 class TransitionForm(forms.ModelForm):

@@ -267,6 +267,11 @@ class ComplaintCreateInputSerializer(StrictInputSerializer):
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=10000)
     language = serializers.ChoiceField(choices=Language.choices, default=Language.TURKISH)
+    privacy_notice_read_out = serializers.BooleanField(
+        default=False,
+        help_text="Phone and in person: the privacy notice was read out to the customer "
+        "(required for those channels).",
+    )
 
 
 class CodeRelatedField(serializers.SlugRelatedField):

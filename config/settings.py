@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -145,6 +146,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": env.float("IMPROVEMENT_CAPA_OVERDUE_INTERVAL_SECONDS", default=3600.0),
         "options": {"expires": 3000},
     },
+    # KVKK: anonymise what is past its retention period, monthly (the deletion
+    # regulation allows at most six months between runs); docs/privacy.md.
+    "retention-sweep": {
+        "task": "complaints.tasks.retention_sweep",
+        "schedule": crontab(
+            minute=30,
+            hour=3,
+            day_of_month=env.str("PERSONAL_DATA_RETENTION_SWEEP_DAY", default="1"),
+        ),
+    },
 }
 
 if REDIS_URL:
@@ -271,6 +282,15 @@ INTAKE_TRUSTED_PROXY_COUNT = env.int("INTAKE_TRUSTED_PROXY_COUNT", default=0)
 INTAKE_PUBLIC_BASE_URL = env.str("INTAKE_PUBLIC_BASE_URL", default="")
 INTAKE_ATTACHMENT_MAX_BYTES = env.int("INTAKE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 INTAKE_ATTACHMENT_MAX_COUNT = env.int("INTAKE_ATTACHMENT_MAX_COUNT", default=10)
+
+# --- Personal data (PROCESS.md "Personal data", KVKK; docs/privacy.md) -----------
+# Days after closure that a complaint's personal data is kept, then anonymised
+# in place. The company's personal data retention and destruction policy sets
+# it; the default, two years, is as long as a consumer's claims over a
+# defective service run (Law 6502, article 12), so the record of a complaint is
+# there for an arbitration committee or a court while one can still be asked.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=730)
+PERSONAL_DATA_RETENTION_BATCH_SIZE = env.int("PERSONAL_DATA_RETENTION_BATCH_SIZE", default=200)
 
 # --- The process (PROCESS.md) ---------------------------------------------------
 # Where a phone number is given without a country code, it is read as Turkish.

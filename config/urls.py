@@ -22,6 +22,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("submit/", include("intake.urls")),
     path("track/", include("complaints.urls")),
+    path("privacy/", include("complaints.privacy_urls")),
     path("dashboard/", include("sla.urls")),
     path("notices/", include("notifications.urls")),
     path("survey/", include("improvement.survey_urls")),

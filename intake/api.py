@@ -20,7 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints.authentication import ExpiringTokenAuthentication
-from complaints.models import Complaint
+from complaints.models import Complaint, NoticeGiven
+from complaints.privacy import privacy_notice_get
 from complaints.selectors import complaint_get_by_tracking_number, complaint_public_status
 from complaints.serializers import error_responses
 
@@ -99,6 +100,11 @@ class PublicComplaintSubmitApi(APIView):
             language=data.get("language") or (getattr(request, "LANGUAGE_CODE", "") or "tr")[:2],
             idempotency_key=key,
             idempotency_scope=_idempotency_scope(request) if key else "",
+            # A client that names the version it showed says it showed it;
+            # without one, the channel's own way applies (e-mail and SMS relayed
+            # by a partner: the acknowledgement links the notice).
+            privacy_notice=privacy_notice_get(data.get("privacy_notice_version")),
+            privacy_notice_given=NoticeGiven.SHOWN if data.get("privacy_notice_version") else "",
         )
         # Read back: the receipt's reactions (due dates) were written by other apps.
         complaint = Complaint.objects.get(pk=result.complaint.pk)

@@ -9,6 +9,7 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import inbound
 
-        from . import handlers
+        from . import handlers, privacy
 
         inbound.connect(handlers.on_inbound_email, dispatch_uid="intake.inbound_email")
+        privacy.register()

@@ -34,6 +34,11 @@ class SubmitForm(forms.Form):
     )
     # A fresh id per rendered form: a double submit returns the first complaint.
     submission_id = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    # The privacy notice version shown with the form, recorded on the complaint.
+    # A missing or unknown number records the version in force (intake.views).
+    privacy_notice_version = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=12
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

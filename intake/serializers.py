@@ -8,6 +8,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from complaints.models import Channel, Complaint, Kind, Language
+from complaints.privacy import privacy_notice_get
 from complaints.workflow import Stage
 
 from . import conf
@@ -41,6 +42,20 @@ class PublicSubmitInputSerializer(serializers.Serializer):
         required=False,
         help_text="Language of the notices to the customer; default: the request's language.",
     )
+    privacy_notice_version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=(
+            "The version of the privacy notice (`/privacy/`) shown to the customer before "
+            "submitting; default: the version in force. Show it: every intake must."
+        ),
+    )
+
+    def validate_privacy_notice_version(self, value: int) -> int:
+        if privacy_notice_get(value) is None:
+            raise serializers.ValidationError("No privacy notice has this version.")
+        return value
 
 
 class DueDatesMixin(serializers.Serializer):
@@ -59,6 +74,11 @@ class PublicSubmitOutputSerializer(DueDatesMixin, serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
     received_at = serializers.DateTimeField()
     tracking_url = serializers.SerializerMethodField()
+    privacy_notice_version = serializers.IntegerField(
+        source="privacy_notice.version",
+        allow_null=True,
+        help_text="The privacy notice version recorded with the complaint.",
+    )
 
     def get_tracking_url(self, complaint: Complaint) -> str:
         path = reverse("complaints:track", kwargs={"tracking_number": complaint.tracking_number})

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from complaints.models import Complaint
+from complaints.models import Complaint, PrivacyNotice
 from complaints.services import Actor, ComplaintError, complaint_submit
 
 from .models import IntakeKey
@@ -46,6 +46,8 @@ def intake_submit(
     idempotency_key: str = "",
     idempotency_scope: str = "",
     acknowledged_in_reply: bool = False,
+    privacy_notice: PrivacyNotice | None = None,
+    privacy_notice_given: str = "",
 ) -> IntakeResult:
     """Validate and record a complaint arriving on any channel.
 
@@ -64,7 +66,15 @@ def intake_submit(
         "language": language,
     }
     scope = idempotency_scope or channel
-    submit = partial(complaint_submit, actor=actor, acknowledged_in_reply=acknowledged_in_reply)
+    # The notice is not part of the fingerprint: a retry made after a new
+    # version was published is still the same request.
+    submit = partial(
+        complaint_submit,
+        actor=actor,
+        acknowledged_in_reply=acknowledged_in_reply,
+        privacy_notice=privacy_notice,
+        privacy_notice_given=privacy_notice_given,
+    )
     if not idempotency_key:
         return IntakeResult(submit(**fields), created=True)
 

@@ -4,7 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
-from complaints.models import Channel
+from complaints.models import Channel, NoticeGiven
+from complaints.privacy import privacy_notice_current, privacy_notice_get
 from complaints.selectors import complaint_get_by_tracking_number
 from config.language import language_draft_pop
 
@@ -16,13 +17,17 @@ _SESSION_KEY = "intake:last_tracking_number"
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
+    notice = privacy_notice_current()
     if request.method == "POST":
         form = SubmitForm(request.POST)
     else:
         # Back from switching the language: what was typed is still there.
-        form = SubmitForm(initial=language_draft_pop(request))
+        initial = language_draft_pop(request)
+        initial.setdefault("privacy_notice_version", notice.version if notice is not None else "")
+        form = SubmitForm(initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        shown = privacy_notice_get(data.get("privacy_notice_version")) or notice
         try:
             result = intake_submit(
                 channel=Channel.WEB,
@@ -34,6 +39,8 @@ def submit(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
                 language=(get_language() or "tr")[:2],
                 idempotency_key=str(data["submission_id"]),
+                privacy_notice=shown,
+                privacy_notice_given=NoticeGiven.SHOWN,
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
@@ -43,7 +50,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             request.session[_SESSION_KEY] = result.complaint.tracking_number
             return redirect("intake:submitted")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "language_form": "submit-form"}
+    context = {"form": form, "language_form": "submit-form", "privacy_notice": notice}
     return render(request, "intake/submit.html", context, status=status)
 
 

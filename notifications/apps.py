@@ -14,10 +14,11 @@ class NotificationsConfig(AppConfig):
         # Imported for what they do at import: declare the codes, register the
         # e-mail and SMS transports, register the Celery tasks (services
         # enqueues them by name).
-        from . import codes, email, handlers, sms, tasks
+        from . import codes, email, handlers, privacy, sms, tasks
 
         assert codes and email and sms and tasks
         reactions_connect(
             app="notifications", reactions=handlers.REACTIONS, on_escalation=handlers.on_escalation
         )
         tracking.connect(handlers.on_anymail_tracking, dispatch_uid="notifications-anymail")
+        privacy.register()

@@ -8,9 +8,10 @@ class SlaConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints.signals import reactions_connect
-        from sla import calendar_cache, codes, extensions, handlers
+        from sla import calendar_cache, codes, extensions, handlers, privacy
 
         assert codes  # declares the codes at import
         reactions_connect(app="sla", reactions=handlers.HANDLERS)
         calendar_cache.receivers_connect()
         extensions.register()
+        privacy.register()

@@ -3,6 +3,7 @@
 from .complaint import ComplaintAdmin
 from .customer import CustomerAdmin
 from .history import ComplaintEventAdmin
+from .privacy import PrivacyNoticeAdmin
 from .taxonomy import CategoryAdmin, RootCauseAdmin
 
 __all__ = [
@@ -10,5 +11,6 @@ __all__ = [
     "ComplaintAdmin",
     "ComplaintEventAdmin",
     "CustomerAdmin",
+    "PrivacyNoticeAdmin",
     "RootCauseAdmin",
 ]

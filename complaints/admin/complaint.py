@@ -90,6 +90,8 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
                     "contact_phone",
                     "customer",
                     "possibly_the_same_customer",
+                    "privacy_notice",
+                    "privacy_notice_given",
                 ]
             },
         ),

@@ -30,6 +30,7 @@ from ..identity import (
 )
 from ..models import Customer
 from ..permissions import user_can
+from .privacy import CustomerPrivacyMixin
 
 # One person's records, compared by eye on one page: "select all" is a slip.
 MERGE_MAX = 20
@@ -120,7 +121,7 @@ class PossiblySameFilter(admin.SimpleListFilter):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(CustomerPrivacyMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "email",

@@ -7,6 +7,7 @@ from .complaint import Complaint
 from .customer import Customer
 from .event import ComplaintEvent
 from .message import ComplaintMessage, MessageAuthor
+from .privacy import NoticeGiven, PrivacyNotice
 from .taxonomy import BilingualName, Category, RootCause
 
 __all__ = [
@@ -22,7 +23,9 @@ __all__ = [
     "Kind",
     "Language",
     "MessageAuthor",
+    "NoticeGiven",
     "Priority",
+    "PrivacyNotice",
     "RootCause",
     "Stage",
     "choices_check",

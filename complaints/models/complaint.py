@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from ..workflow import OPEN_STAGES, PERMISSIONS, Answer, Kind, Stage
 from .choices import CONTACT_CHANNELS, Channel, Language, Priority, choices_check
 from .customer import Customer
+from .privacy import ComplaintPrivacyFields, NoticeGiven
 from .taxonomy import Category, RootCause
 
 
-class Complaint(models.Model):
+class Complaint(ComplaintPrivacyFields, models.Model):
     """A request, opinion or complaint going through the 8 stages."""
 
     tracking_number = models.CharField(_("tracking number"), max_length=14, unique=True)
@@ -146,10 +147,12 @@ class Complaint(models.Model):
             choices_check("priority", Priority, blank=True),
             choices_check("customer_answer", Answer, blank=True),
             choices_check("customer_answer_channel", Channel, blank=True),
+            choices_check("privacy_notice_given", NoticeGiven, blank=True),
             models.CheckConstraint(
                 condition=Q(channel__in=CONTACT_CHANNELS)
                 | ~Q(contact_email="")
-                | ~Q(contact_phone=""),
+                | ~Q(contact_phone="")
+                | Q(anonymised_at__isnull=False),
                 name="complaint_contact_required",
                 violation_error_message=_("Give an e-mail address or a phone number."),
             ),
@@ -219,6 +222,12 @@ class Complaint(models.Model):
                 fields=["stage", "priority", "received_at"],
                 name="sla_open_stage_priority",
                 condition=Q(stage__in=OPEN_STAGES),
+            ),
+            # The retention sweep: closed complaints not yet anonymised, by closure.
+            models.Index(
+                fields=["closed_at"],
+                name="complaint_retention_due",
+                condition=Q(anonymised_at__isnull=True) & Q(closed_at__isnull=False),
             ),
             # The breach log (CSV export): complaints that ever breached a target.
             models.Index(

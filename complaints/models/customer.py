@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Language, choices_check
+from .privacy import CustomerPrivacyFields
 
 
-class Customer(models.Model):
+class Customer(CustomerPrivacyFields, models.Model):
     """A record of a person, as first given with a complaint, that groups complaints.
 
     Contact details typed at intake are unverified, so a record is never changed
@@ -31,7 +32,12 @@ class Customer(models.Model):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
-        permissions = [("merge_customer", _("Can merge customers"))]
+        permissions = [
+            ("merge_customer", _("Can merge customers")),
+            # Data-subject requests (KVKK article 11; complaints.privacy_requests).
+            ("export_customer", "Can export everything held about a customer"),
+            ("anonymise_customer", "Can anonymise a customer now"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(email=Lower("email")), name="customer_email_lower"),
             models.CheckConstraint(

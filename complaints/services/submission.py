@@ -15,7 +15,9 @@ from .. import codes, tracking
 from ..contacts import normalize_email, normalize_phone
 from ..identity import Details, customer_matching
 from ..models import CONTACT_CHANNELS, Channel, Complaint, Customer, Kind, Language, Stage
+from ..models.privacy import PrivacyNotice
 from ..permissions import Actor, actor_require
+from ..privacy import privacy_notice_fields, privacy_notice_given_by_staff
 from .events import event_record
 from .transitions import complaint_transition
 
@@ -61,6 +63,8 @@ def complaint_submit(
     actor: Actor = None,
     received_at: datetime | None = None,
     acknowledged_in_reply: bool = False,
+    privacy_notice: PrivacyNotice | None = None,
+    privacy_notice_given: str = "",
 ) -> Complaint:
     """Record a new complaint in `received` and give it a tracking number.
 
@@ -123,6 +127,9 @@ def complaint_submit(
             subject=subject,
             description=description,
             received_at=received_at or timezone.now(),
+            **privacy_notice_fields(
+                channel=channel, notice=privacy_notice, given=privacy_notice_given
+            ),
         )
         _save_with_new_tracking_number(complaint)
         event_record(
@@ -155,14 +162,17 @@ STAFF_CHANNELS: tuple[Channel, ...] = (
 )
 
 
-def complaint_register(*, actor: Actor, channel: str, **fields: Any) -> Complaint:
+def complaint_register(
+    *, actor: Actor, channel: str, privacy_notice_read_out: bool = False, **fields: Any
+) -> Complaint:
     """A complaint recorded by staff (the admin's form and the staff API alike)."""
     actor_require(actor, "complaints.add_complaint")
     if channel not in STAFF_CHANNELS:
         raise ValidationError(
             {"channel": [_("Staff record complaints taken by phone, in person, e-mail or SMS.")]}
         )
-    return complaint_submit(actor=actor, channel=channel, **fields)
+    given = privacy_notice_given_by_staff(channel=channel, read_out=privacy_notice_read_out)
+    return complaint_submit(actor=actor, channel=channel, privacy_notice_given=given, **fields)
 
 
 def _save_with_new_tracking_number(complaint: Complaint, attempts: int = 5) -> None:

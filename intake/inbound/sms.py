@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import translation
 
 from complaints.models import Channel, Complaint, Language
+from complaints.privacy import privacy_notice_url
 from complaints.selectors import complaint_get_by_tracking_number
 from intake.models import InboundMessage
 
@@ -40,7 +41,7 @@ _SMS_TEXTS: dict[str, dict[str, str]] = {
     "tr": {
         "received": (
             "Başvurunuz alındı. Takip numaranız: {number}. Durumu öğrenmek için "
-            "DURUM {number} yazıp gönderin."
+            "DURUM {number} yazıp gönderin. Aydınlatma metni: {privacy_url}"
         ),
         "message_added": "Mesajınız {number} numaralı başvurunuza eklendi.",
         "follow_up": (
@@ -56,7 +57,7 @@ _SMS_TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "received": (
             "We received your message. Your tracking number: {number}. "
-            "Send STATUS {number} to ask about it."
+            "Send STATUS {number} to ask about it. Privacy notice: {privacy_url}"
         ),
         "message_added": "Your message was added to {number}.",
         "follow_up": (
@@ -149,7 +150,12 @@ def _sms_reply(inbound: InboundMessage, language: str, referenced: Complaint | N
             number=complaint.tracking_number,
         )
     if inbound.outcome == Outcome.NEW_COMPLAINT and complaint is not None:
-        return _sms_text(language, "received", number=complaint.tracking_number)
+        return _sms_text(
+            language,
+            "received",
+            number=complaint.tracking_number,
+            privacy_url=privacy_notice_url(),
+        )
     errors = inbound.data.get("errors", {})
     with translation.override(language):
         text = " ".join(str(m) for messages in errors.values() for m in messages)

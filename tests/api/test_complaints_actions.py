@@ -86,6 +86,7 @@ def test_staff_record_a_phone_complaint_and_it_is_acknowledged_at_once(client_fo
             "phone": "0532 765 43 21",
             "subject": "Fatura yüksek",
             "description": "Bu ay iki kat fatura geldi.",
+            "privacy_notice_read_out": True,
         },
         format="json",
     )
@@ -123,6 +124,7 @@ def test_staff_create_reports_the_services_field_errors(client_for, agent):
             "phone": "12",
             "subject": "x",
             "description": "y",
+            "privacy_notice_read_out": True,
         },
         format="json",
     )

@@ -147,6 +147,7 @@ def test_a_phone_complaint_registered_by_staff_is_acknowledged_at_once_with_its_
             "language": "tr",
             "subject": "Hat arızası",
             "description": "Telefonla bildirildi.",
+            "privacy_notice_read_out": "on",
         },
         follow=True,
     )

@@ -1,0 +1,86 @@
+"""Personal data (PROCESS.md "Personal data", KVKK): the privacy notice and its
+versions, what each complaint records about the notice its customer was given,
+the retention markers, and who opened a complaint's personal data."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyNotice(models.Model):
+    """One version of the privacy notice (aydınlatma metni, KVKK article 10).
+
+    Versions are never changed: editing the notice in the admin publishes a new
+    version (complaints.privacy.privacy_notice_publish), and each complaint keeps
+    the version its customer was given.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    text_tr = models.TextField(_("text (Turkish)"))
+    text_en = models.TextField(_("text (English)"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["-version"]
+        default_permissions = ("add", "view")
+
+    def __str__(self) -> str:
+        return str(_("Privacy notice, version %(version)s") % {"version": self.version})
+
+    @property
+    def text(self) -> str:
+        return self.text_en if (get_language() or "tr").startswith("en") else self.text_tr
+
+
+class NoticeGiven(models.TextChoices):
+    """How the customer was given the privacy notice."""
+
+    SHOWN = "shown", _("Shown with the form")
+    READ_OUT = "read_out", _("Read out by staff")
+    LINKED = "linked", _("Linked in the acknowledgement")
+
+
+class ComplaintPrivacyFields(models.Model):
+    """Mixed into Complaint: the notice its customer was given, and the retention marker."""
+
+    privacy_notice = models.ForeignKey(
+        PrivacyNotice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("privacy notice given"),
+    )
+    privacy_notice_given = models.CharField(
+        _("privacy notice given by"), max_length=10, choices=NoticeGiven.choices, blank=True
+    )
+    # Set by the retention sweep (or a data-subject request) in the transaction
+    # that anonymises the complaint: the claim that makes a rerun skip it.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class CustomerPrivacyFields(models.Model):
+    """Mixed into Customer: anonymised once all their complaints are."""
+
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
