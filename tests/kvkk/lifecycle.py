@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
-from intake.inbound.email import inbound_email_receive
 
 from complaints.models import Answer, Channel, Complaint, ComplaintMessage, Stage
 from complaints.services import (
@@ -18,6 +17,7 @@ from complaints.services import (
     complaint_reprioritize,
     complaint_transition,
 )
+from intake.inbound.email import inbound_email_receive
 from sla.services import sla_sweep
 from tests.factories import category, root_cause
 

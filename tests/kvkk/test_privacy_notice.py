@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from intake.inbound.email import inbound_email_receive
 
 from complaints.models import Channel, Complaint, NoticeGiven, PrivacyNotice
 from complaints.privacy import privacy_notice_current, privacy_notice_publish
 from complaints.services import complaint_register
+from intake.inbound.email import inbound_email_receive
 from notifications.models import Notification
 from tests.factories import make_complaint
 

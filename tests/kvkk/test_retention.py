@@ -10,7 +10,6 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
-from intake.inbound.email import inbound_email_receive
 
 from complaints import privacy
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, Customer, Stage
@@ -18,6 +17,7 @@ from complaints.privacy import PLACEHOLDER
 from complaints.retention import complaints_retention_sweep
 from complaints.services import complaint_message_add
 from complaints.tasks import retention_sweep as retention_sweep_task
+from intake.inbound.email import inbound_email_receive
 from intake.models import InboundMessage
 from notifications.models import Notification
 from tests.factories import make_complaint
