@@ -4,12 +4,13 @@ Other apps add what they own to the complaint's admin list and page and to the
 staff API through these functions, at start-up (their ``admin.py`` or
 ``AppConfig.ready``), instead of reaching into complaints' classes: the sla
 app adds its filters, its due column and its API fields, the notifications
-app its inline of notices. complaints itself never imports them.
+app its inline of notices and the delivery state of each staff message.
+complaints itself never imports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,11 +46,31 @@ class ApiField:
     field: Callable[[], Any]
 
 
+@dataclass(frozen=True)
+class MessageDetail:
+    """Something another app knows about each message of a complaint (e.g. the
+    delivery state of a staff reply), shown as a column of the admin's message
+    table and as a field of the staff API's messages.
+
+    ``values(messages)`` answers for a batch of one complaint's messages with
+    {message id: value} (a JSON-able value; absent ids have none); ``display``
+    turns a value into the admin cell (text or safe HTML); ``schema`` builds a
+    serializer field that describes the value in the OpenAPI schema.
+    """
+
+    name: str
+    label: Any
+    values: Callable[[Sequence[Any]], Mapping[int, Any]]
+    display: Callable[[Any], Any]
+    schema: Callable[[], Any]
+
+
 _ADMIN_FILTERS: list[Any] = []
 _ADMIN_COLUMNS: list[AdminColumn] = []
 _ADMIN_INLINES: list[Any] = []
 _API_FILTERS: dict[str, ApiFilter] = {}
 _API_FIELDS: dict[str, ApiField] = {}
+_MESSAGE_DETAILS: dict[str, MessageDetail] = {}
 
 
 def _add_once(items: list[Any], item: Any) -> None:
@@ -101,3 +122,30 @@ def api_list_filters() -> tuple[ApiFilter, ...]:
 
 def api_fields() -> tuple[ApiField, ...]:
     return tuple(_API_FIELDS.values())
+
+
+def message_detail_add(
+    name: str,
+    *,
+    label: Any,
+    values: Callable[[Sequence[Any]], Mapping[int, Any]],
+    display: Callable[[Any], Any],
+    schema: Callable[[], Any],
+) -> None:
+    _MESSAGE_DETAILS[name] = MessageDetail(
+        name=name, label=label, values=values, display=display, schema=schema
+    )
+
+
+def message_details() -> tuple[MessageDetail, ...]:
+    return tuple(_MESSAGE_DETAILS.values())
+
+
+def message_details_for(messages: Sequence[Any]) -> dict[int, dict[str, Any]]:
+    """{message id: {detail name: value or None}} for a batch of messages."""
+    found: dict[int, dict[str, Any]] = {m.pk: {} for m in messages}
+    for detail in _MESSAGE_DETAILS.values():
+        values = detail.values(messages) if messages else {}
+        for pk in found:
+            found[pk][detail.name] = values.get(pk)
+    return found

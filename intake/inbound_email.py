@@ -24,6 +24,7 @@ from .inbound import (
     _route,
     _subject_from,
 )
+from .mail_thread import complaint_replied_to, inbound_thread_record
 from .models import InboundAttachment, InboundMessage
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def inbound_email_receive(
         elif not sender:
             inbound.data["errors"] = {"email": ["No sender address."]}
         else:
-            referenced = _referenced_complaint(subject, text)
+            referenced = complaint_replied_to(message) or _referenced_complaint(subject, text)
             _route(
                 inbound,
                 channel=Channel.EMAIL,
@@ -74,6 +75,7 @@ def inbound_email_receive(
             )
             if inbound.outcome != Outcome.REJECTED:
                 _keep_attachments(inbound, message)
+            inbound_thread_record(inbound, message)
         inbound.save()
     return inbound
 

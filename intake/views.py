@@ -6,8 +6,10 @@ from django.views.decorators.http import require_http_methods
 
 from complaints.models import Channel
 from complaints.selectors import complaint_get_by_tracking_number
+from complaints.services import GuardFailed
 
 from .forms import SubmitForm
+from .ratelimit import client_address
 from .services import intake_submit
 
 _SESSION_KEY = "intake:last_tracking_number"
@@ -15,7 +17,7 @@ _SESSION_KEY = "intake:last_tracking_number"
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    form = SubmitForm(request.POST if request.method == "POST" else None)
+    form = SubmitForm(request.POST, request.FILES) if request.method == "POST" else SubmitForm()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -29,9 +31,15 @@ def submit(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
                 language=(get_language() or "tr")[:2],
                 idempotency_key=str(data["submission_id"]),
+                attachments=data["attachments"],
+                client=client_address(request),
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        except GuardFailed as exc:  # a file refused by the service's own check
+            for field, messages in exc.errors.items():
                 for message in messages:
                     form.add_error(field if field in form.fields else None, message)
         else:

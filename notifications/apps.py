@@ -21,3 +21,13 @@ class NotificationsConfig(AppConfig):
         action_label_register("notifications.notice.sent", _("Notice sent"))
         action_label_register("notifications.notice.failed", _("Notice failed"))
         action_label_register("notifications.notice.retried", _("Notice sent again"))
+
+        # The customer conversation (docs/conversation.md).
+        from complaints.signals import reactions_connect
+
+        from . import extensions
+
+        reactions_connect(
+            app="notifications.conversation", reactions=handlers.CONVERSATION_REACTIONS
+        )
+        extensions.register()

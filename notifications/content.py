@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
 
+from complaints.access import customer_url
 from complaints.models import Answer, Language
 from complaints.models import Kind as ComplaintKind
 
-from . import conf, segments
+from . import conf, conversation_content, segments
 from .answers import answer_urls
 from .models import Kind, Medium, Notification
 
@@ -105,22 +106,40 @@ CONTEXTS = {
     Kind.CLOSURE: _closure,
     Kind.REEVALUATION: _reevaluation,
     Kind.ESCALATION: _escalation,
+    **conversation_content.CONTEXTS,
 }
 
 
-def render_notice(notification: Notification) -> Content:
-    language = _language(notification.language)
+def base_context(notification: Notification) -> dict[str, Any]:
+    """What every notice's templates get. ``customer_url`` opens the customer's
+    own page with the signed proof (complaints.access); a customer's e-mail
+    links there as ``tracking_url`` too. An SMS keeps the short public link
+    (the signed one would cost its Turkish letters within two parts), except
+    where the page is the point (a staff reply uses ``customer_url``)."""
     complaint = notification.complaint
+    public_url = conf.site_url() + reverse("complaints:track", args=[complaint.tracking_number])
+    for_customer = notification.recipient_user_id is None
+    signed_url = customer_url(complaint) if for_customer else ""
+    return {
+        "notification": notification,
+        "complaint": complaint,
+        "tracking_number": complaint.tracking_number,
+        "tracking_url": signed_url
+        if for_customer and notification.channel == Medium.EMAIL
+        else public_url,
+        "customer_url": signed_url,
+        "site_url": conf.site_url(),
+    }
+
+
+def render_notice(notification: Notification, *, extra: dict[str, Any] | None = None) -> Content:
+    language = _language(notification.language)
     prefix = f"notifications/{language}/{notification.kind}"
     with translation.override(language):
         context = {
-            "notification": notification,
-            "complaint": complaint,
-            "tracking_number": complaint.tracking_number,
-            "tracking_url": conf.site_url()
-            + reverse("complaints:track", args=[complaint.tracking_number]),
-            "site_url": conf.site_url(),
+            **base_context(notification),
             **CONTEXTS[Kind(notification.kind)](notification),
+            **(extra or {}),
         }
         if notification.channel == Medium.SMS:
             return Content(text=sms_text(render_to_string(f"{prefix}/sms.txt", context)))

@@ -37,15 +37,19 @@ class EmailTransport:
         html: str = "",
         metadata: dict[str, str] | None = None,
         tags: list[str] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> str:
-        message_id = make_msgid(domain=_domain(conf.from_email()))
+        # ``headers`` may carry a stable Message-ID and the thread's
+        # In-Reply-To / References (notifications.mail_thread).
+        headers = dict(headers or {})
+        message_id = headers.setdefault("Message-ID", make_msgid(domain=_domain(conf.from_email())))
         connection = get_connection(timeout=conf.send_timeout_seconds())
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
             from_email=conf.from_email(),
             to=[to],
-            headers={"Message-ID": message_id},
+            headers=headers,
             connection=connection,
         )
         if html:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
 
-from . import notices
+from . import conversation, notices
 from .delivery import notification_record_delivery
 from .models import Medium
 
@@ -28,6 +29,20 @@ REACTIONS: dict[str, Reaction] = {
     "sla.ack.breached": notices.notice_escalation_queue,
     "sla.resolution.at_risk": notices.notice_escalation_queue,
     "sla.resolution.breached": notices.notice_escalation_queue,
+}
+
+
+# The customer conversation (docs/conversation.md); connected with
+# complaints.signals.reactions_connect, so a misspelt code fails at start-up.
+CONVERSATION_REACTIONS: dict[str, Callable[[Complaint, ComplaintEvent], Any]] = {
+    codes.MESSAGE_FROM_STAFF: conversation.notice_staff_reply_queue,
+    codes.ACCESS_CODE_REQUESTED: conversation.notice_access_code_queue,
+    # Alerts to staff (the customer's reevaluation notice reacts to REOPENED above).
+    codes.MESSAGE_FROM_CUSTOMER: conversation.notice_staff_alert_queue,
+    codes.ATTACHMENT_ADDED: conversation.notice_staff_alert_queue,
+    codes.REOPENED: conversation.notice_staff_alert_queue,
+    codes.ASSIGNED: conversation.notice_staff_alert_queue,
+    codes.TRACKING_STARTED: conversation.notice_staff_alert_queue,
 }
 
 

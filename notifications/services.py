@@ -27,6 +27,7 @@ from . import conf
 from .content import render_notice
 from .email import EmailTransport
 from .errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
+from .mail_thread import thread_headers
 from .models import Kind, Medium, Notification, Status
 from .sms import get_sms_backend
 
@@ -181,6 +182,7 @@ def _transmit(notification: Notification) -> str:
             html=notification.body_html,
             metadata=metadata,
             tags=[notification.kind],
+            headers=thread_headers(notification),
         )
     callback = ""
     if conf.twilio_status_callback():
