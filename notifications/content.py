@@ -149,10 +149,15 @@ def render_notice(notification: Notification, *, extra: dict[str, Any] | None = 
     return Content(text=text, subject=subject, html=html)
 
 
-def sms_text(rendered: str) -> str:
-    """One line per non-empty template line, kept within the segment budget."""
+def sms_compose(rendered: str) -> str:
+    """One line per non-empty template line, fitted to the segment budget if it can be."""
     text = "\n".join(line.strip() for line in rendered.splitlines() if line.strip())
-    fitted = segments.fit(text, conf.sms_max_segments())
+    return segments.fit(text, conf.sms_max_segments())
+
+
+def sms_text(rendered: str) -> str:
+    """sms_compose, with a warning when the text still takes more parts."""
+    fitted = sms_compose(rendered)
     if segments.segments(fitted) > conf.sms_max_segments():
         logger.warning("SMS takes %s parts: %r", segments.segments(fitted), fitted)
     return fitted

@@ -29,12 +29,12 @@ def _message(notification: Notification) -> ComplaintMessage | None:
 def fit_excerpt(template: str, context: dict[str, Any], text: str, *, name: str) -> str:
     """The longest start of ``text`` (whole, or cut with "…") that keeps the SMS
     rendered from ``template`` within NOTIFICATIONS_SMS_MAX_SEGMENTS."""
-    from .content import sms_text  # content imports this module
+    from .content import sms_compose  # content imports this module
 
     budget = conf.sms_max_segments()
 
     def fits(candidate: str) -> bool:
-        rendered = sms_text(render_to_string(template, {**context, name: candidate}))
+        rendered = sms_compose(render_to_string(template, {**context, name: candidate}))
         return segments.segments(rendered) <= budget
 
     text = " ".join(text.split())
