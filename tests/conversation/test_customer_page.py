@@ -146,7 +146,9 @@ def test_end_to_end_a_code_then_a_pdf_and_the_acceptance_close_the_complaint(
     assert complaint.solution_proposal in html and NOTE not in html
 
     upload = SimpleUploadedFile("dekont.pdf", PDF, content_type="application/pdf")
-    response = committed(client.post, url(complaint, "message/"), {"body": "", "attachments": [upload]})
+    response = committed(
+        client.post, url(complaint, "message/"), {"body": "", "attachments": [upload]}
+    )
     assert response.status_code == 302
     assert "dekont.pdf" in client.get(url(complaint)).content.decode()
 
@@ -227,7 +229,10 @@ def test_the_forms_need_the_csrf_token(smtp, complaint_in):
 
     for rest, data in (("message/", {"body": "x"}), ("answer/", {"answer": "accepted"})):
         assert client.post(url(complaint, rest), data).status_code == 403
-    assert client.post(url(complaint, "verify/"), {"action": "send", "via": "email"}).status_code == 403
+    assert (
+        client.post(url(complaint, "verify/"), {"action": "send", "via": "email"}).status_code
+        == 403
+    )
     assert Complaint.objects.get(pk=complaint.pk).stage == Stage.DECISION_NOTIFIED
 
 

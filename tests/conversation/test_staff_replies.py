@@ -103,7 +103,9 @@ def test_without_an_email_the_reply_goes_by_sms_in_two_parts_with_the_page_link(
     committed, complaint_in, agent, sms_outbox
 ):
     complaint = complaint_in(email="", phone="0532 123 45 67")
-    long_reply = REPLY + " " + "Bağlantınızdaki kopmaların nedeni santraldeki bir kart arızası. " * 6
+    long_reply = (
+        REPLY + " " + "Bağlantınızdaki kopmaların nedeni santraldeki bir kart arızası. " * 6
+    )
 
     committed(
         complaint_message_add,

@@ -48,7 +48,9 @@ def test_a_retried_notice_is_sent_with_the_same_message_id(smtp, committed, comp
     notification_send(notification_id=notice.pk)
 
     sent = mails_to(smtp, complaint.contact_email)[-1]
-    assert sent["Message-ID"] == f"<notice-{notice.pk}.{complaint.tracking_number}@keyinternet.com.tr>"
+    assert (
+        sent["Message-ID"] == f"<notice-{notice.pk}.{complaint.tracking_number}@keyinternet.com.tr>"
+    )
     assert MailThreadEntry.objects.filter(message_id=sent["Message-ID"]).count() == 1
 
 
