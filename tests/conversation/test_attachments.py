@@ -106,7 +106,7 @@ def test_a_file_over_the_limit_is_refused_naming_the_limit(client, settings):
     assert response.status_code == 400
     html = response.content.decode()
     assert "big.pdf" in html
-    assert "1,0 KB" in html or "1.0 KB" in html  # the limit, as a size
+    assert "1,0\xa0KB" in html or "1.0\xa0KB" in html  # the limit, as a size
     assert "Fatura hatası" in html
     assert not Complaint.objects.exists()
 
