@@ -112,7 +112,10 @@ def intake_submit(
     except IntegrityError:
         existing = _replay(scope, idempotency_key, fingerprint) if idempotency_key else None
         if existing is None and repeat_key:
-            earlier = _recent_repeat(repeat_key)
+            # The twin committed first (its IntakeKey row, or the new customer's
+            # unique e-mail, stopped this insert): answer with its complaint.
+            with transaction.atomic():
+                earlier = _recent_repeat(repeat_key)
             existing = IntakeResult(earlier, created=False) if earlier is not None else None
         if existing is None:
             raise
