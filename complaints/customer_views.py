@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -165,7 +166,7 @@ def leave(request: HttpRequest, tracking_number: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-def download(request: HttpRequest, tracking_number: str, pk: int) -> HttpResponse:
+def download(request: HttpRequest, tracking_number: str, pk: int) -> HttpResponseBase:
     complaint = _complaint(tracking_number)
     if not access.access_has(request, complaint):
         return _to_verify(complaint)

@@ -212,10 +212,11 @@ class MessageDetailField(serializers.Field):
     def __init__(self, detail: Any, **kwargs: Any) -> None:
         self.detail = detail
         super().__init__(source="*", read_only=True, **kwargs)
-        extend_schema_field(detail.schema())(self)
+        extend_schema_field(detail.schema())(self)  # type: ignore[type-var]
 
     def to_representation(self, message: Any) -> Any:
-        cache = self.context.setdefault("_message_details", {})
+        context: Any = self.context  # the root serializer's own dict
+        cache = context.setdefault("_message_details", {})
         batch = cache.get(message.complaint_id)
         if batch is None:
             siblings = list(ComplaintMessage.objects.filter(complaint_id=message.complaint_id))

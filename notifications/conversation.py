@@ -104,7 +104,8 @@ def _group_members(name: str) -> QuerySet:
 def alert_recipients(*, complaint: Complaint, topic: str, actor_id: int | None) -> list[Any]:
     """The assignee (while there is none: the Representative group) who want
     this alert, without whoever caused it; each address once."""
-    if complaint.assignee_id is not None:
+    candidates: list[Any]
+    if complaint.assignee is not None:
         candidates = [complaint.assignee]
     elif topic == "assigned":
         candidates = []

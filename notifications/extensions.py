@@ -54,7 +54,7 @@ def message_delivery(messages: Sequence[Any]) -> Mapping[int, Any]:
     )
     for notice in notices:
         message_id = (notice.event.data or {}).get("message") if notice.event else None
-        if message_id in wanted:
+        if isinstance(message_id, int) and message_id in wanted:
             found[message_id] = {
                 "notification": notice.pk,
                 "channel": notice.channel,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.admin import site
@@ -21,7 +23,7 @@ class AlertPreferenceForm(forms.ModelForm):
         fields = list(StaffAlertPreference.TOPICS)
 
 
-def alert_preference_save(*, user: object, values: dict[str, bool]) -> StaffAlertPreference:
+def alert_preference_save(*, user: Any, values: dict[str, bool]) -> StaffAlertPreference:
     preference, _created = StaffAlertPreference.objects.update_or_create(
         user=user, defaults={t: bool(values.get(t)) for t in StaffAlertPreference.TOPICS}
     )
@@ -31,13 +33,14 @@ def alert_preference_save(*, user: object, values: dict[str, bool]) -> StaffAler
 @staff_member_required
 @require_http_methods(["GET", "POST"])
 def alert_preferences(request: HttpRequest) -> HttpResponse:
-    current = StaffAlertPreference.objects.filter(user=request.user).first()
+    user: Any = request.user  # staff_member_required: a logged-in staff user
+    current = StaffAlertPreference.objects.filter(user=user).first()
     form = AlertPreferenceForm(
         request.POST if request.method == "POST" else None,
-        instance=current or StaffAlertPreference(user=request.user),
+        instance=current or StaffAlertPreference(user=user),
     )
     if request.method == "POST" and form.is_valid():
-        alert_preference_save(user=request.user, values=form.cleaned_data)
+        alert_preference_save(user=user, values=form.cleaned_data)
         messages.success(request, gettext("Your alert settings are saved."))
         return redirect("notifications:alert_preferences")
     context = {

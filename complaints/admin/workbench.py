@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext
@@ -126,7 +127,9 @@ class WorkbenchMixin(_ModelAdmin):
             ),
         }
 
-    def attachment_view(self, request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    def attachment_view(
+        self, request: HttpRequest, pk: int, attachment_pk: int
+    ) -> HttpResponseBase:
         """A customer's file, only for staff with the permission, always as a
         download (never rendered here: no HTML or SVG tricks on the admin's origin)."""
         if not user_can(request.user, "complaints.view_complaintattachment"):

@@ -69,7 +69,9 @@ def test_a_code_by_sms_goes_to_the_phone_on_file(committed, complaint_in, client
     committed(send_code, client, complaint, via="sms")
     text = sms_outbox[-1].body
     assert sms_outbox[-1].to == "+905321234567"
-    code = re.search(r"\b(\d{6})\b", text).group(1)
+    match = re.search(r"\b(\d{6})\b", text)
+    assert match is not None
+    code = match.group(1)
     assert type_code(client, complaint, code).status_code == 302
 
 

@@ -67,7 +67,7 @@ def test_while_unassigned_the_representative_group_is_told(
     customer_writes(committed, complaint)
 
     assert {n.recipient for n in alerts()} == {first.email, second.email, representative.email}
-    assert mails_to(smtp, agent.email) == []
+    assert mails_to(smtp, str(agent.email)) == []
 
 
 def test_a_rejected_decision_is_told_with_its_reason(
