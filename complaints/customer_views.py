@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, services
+from . import access, conf, services
 from .attachments import attachment_response
 from .conversation import customer_attachment
 from .customer_forms import AnswerForm, CodeForm, CodeRequestForm, CustomerMessageForm
@@ -86,6 +86,7 @@ def verify(request: HttpRequest, tracking_number: str) -> HttpResponse:
         "complaint": complaint,
         "contacts": masked,
         "sent_to": masked.get(sent or ""),
+        "valid_minutes": max(1, conf.access_code_valid_seconds() // 60),
         "request_form": request_form,
         "code_form": code_form,
         "error": error,
