@@ -85,3 +85,19 @@ codes_declare(
     ActionCode(CUSTOMER_CHANGED, _("Customer's details changed")),
     ActionCode(CUSTOMER_EXPORTED, _("Customer's data exported at their request")),
 )
+
+# --- The conversation with the customer (docs/conversation.md) ----------------
+# Files the customer sent without a message (with one, the message's row says it).
+ATTACHMENT_ADDED = "complaints.attachment.added"
+# A one-time code to open the customer's page was asked for; the app that
+# sends notices sends it (complaints.services.access_code_plaintext).
+ACCESS_CODE_REQUESTED = "complaints.access.code_requested"
+ACCESS_CODE_VERIFIED = "complaints.access.code_verified"
+ACCESS_LOCKED = "complaints.access.locked"
+
+codes_declare(
+    ActionCode(ATTACHMENT_ADDED, _("Files sent by the customer")),
+    ActionCode(ACCESS_CODE_REQUESTED, _("Access code sent to the customer")),
+    ActionCode(ACCESS_CODE_VERIFIED, _("Customer verified with an access code")),
+    ActionCode(ACCESS_LOCKED, _("Access locked after wrong codes")),
+)

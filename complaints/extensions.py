@@ -6,12 +6,13 @@ staff API through these functions, at start-up (their ``admin.py`` or
 app adds its filters, its due column and its API fields, the notifications
 app its inline of notices, the improvement app its panel of repeats and
 similar complaints, its export actions and the figures of a period that the
-management review reads from every app. complaints itself never imports them.
+management review reads from every app; notifications the delivery state of
+each staff message. complaints itself never imports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +62,7 @@ class HeaderItem:
 _HEADER_ITEMS: list[Callable[[Any], list[HeaderItem]]] = []
 
 
+@dataclass(frozen=True)
 class AdminAction:
     """A bulk action of the complaint list: ``function(modeladmin, request,
     queryset)`` offered to the users for whom ``allowed(request)`` is true."""
@@ -79,6 +81,26 @@ AdminPanel = Callable[[Any, Any], str]
 # ``provider(start=..., end=..., now=...)`` returns a dict of plain values.
 PeriodFigures = Callable[..., dict[str, Any]]
 
+
+@dataclass(frozen=True)
+class MessageDetail:
+    """Something another app knows about each message of a complaint (e.g. the
+    delivery state of a staff reply), shown as a column of the admin's message
+    table and as a field of the staff API's messages.
+
+    ``values(messages)`` answers for a batch of one complaint's messages with
+    {message id: value} (a JSON-able value; absent ids have none); ``display``
+    turns a value into the admin cell (text or safe HTML); ``schema`` builds a
+    serializer field that describes the value in the OpenAPI schema.
+    """
+
+    name: str
+    label: Any
+    values: Callable[[Sequence[Any]], Mapping[int, Any]]
+    display: Callable[[Any], Any]
+    schema: Callable[[], Any]
+
+
 _ADMIN_FILTERS: list[Any] = []
 _ADMIN_COLUMNS: list[AdminColumn] = []
 _ADMIN_INLINES: list[Any] = []
@@ -87,6 +109,7 @@ _API_FIELDS: dict[str, ApiField] = {}
 _ADMIN_ACTIONS: dict[str, AdminAction] = {}
 _ADMIN_PANELS: list[AdminPanel] = []
 _PERIOD_FIGURES: dict[str, PeriodFigures] = {}
+_MESSAGE_DETAILS: dict[str, MessageDetail] = {}
 
 
 def _add_once(items: list[Any], item: Any) -> None:
@@ -182,3 +205,30 @@ def period_figures(*, start: Any, end: Any, now: Any) -> dict[str, dict[str, Any
     return {
         app: provider(start=start, end=end, now=now) for app, provider in _PERIOD_FIGURES.items()
     }
+
+
+def message_detail_add(
+    name: str,
+    *,
+    label: Any,
+    values: Callable[[Sequence[Any]], Mapping[int, Any]],
+    display: Callable[[Any], Any],
+    schema: Callable[[], Any],
+) -> None:
+    _MESSAGE_DETAILS[name] = MessageDetail(
+        name=name, label=label, values=values, display=display, schema=schema
+    )
+
+
+def message_details() -> tuple[MessageDetail, ...]:
+    return tuple(_MESSAGE_DETAILS.values())
+
+
+def message_details_for(messages: Sequence[Any]) -> dict[int, dict[str, Any]]:
+    """{message id: {detail name: value or None}} for a batch of messages."""
+    found: dict[int, dict[str, Any]] = {m.pk: {} for m in messages}
+    for detail in _MESSAGE_DETAILS.values():
+        values = detail.values(messages) if messages else {}
+        for pk in found:
+            found[pk][detail.name] = values.get(pk)
+    return found

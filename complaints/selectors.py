@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from . import tracking
 from .extensions import api_list_filters
-from .models import Complaint, ComplaintEvent, ComplaintMessage
+from .models import Complaint, ComplaintAttachment, ComplaintEvent, ComplaintMessage
 from .permissions import user_can
 from .workflow import STAGE_ORDER, Stage, Transition, transitions_from
 
@@ -147,7 +147,13 @@ def complaint_detail(*, pk: int) -> Complaint:
             "customer", "category", "assignee", "root_cause"
         ).prefetch_related(
             Prefetch("events", queryset=ComplaintEvent.objects.select_related("actor")),
-            Prefetch("messages", queryset=ComplaintMessage.objects.select_related("author")),
+            Prefetch(
+                "messages",
+                queryset=ComplaintMessage.objects.select_related("author").prefetch_related(
+                    "attachments"
+                ),
+            ),
+            Prefetch("attachments", queryset=ComplaintAttachment.objects.order_by("id")),
         ),
         pk=pk,
     )

@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
-from .extensions import api_fields, api_list_filters
+from .extensions import api_fields, api_list_filters, message_details, message_details_for
 from .models import (
     Answer,
     Category,
@@ -189,6 +190,42 @@ class EventOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class AttachmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    filename = serializers.CharField()
+    content_type = serializers.CharField(help_text="As read from the content.")
+    size = serializers.IntegerField()
+    author_kind = serializers.ChoiceField(choices=ComplaintMessage.Author.choices)
+    created_at = serializers.DateTimeField()
+    download_url = serializers.SerializerMethodField(
+        help_text="A download for staff with `complaints.view_complaintattachment`."
+    )
+
+    def get_download_url(self, attachment: Any) -> str:
+        return reverse(
+            "admin:complaints_complaint_attachment", args=[attachment.complaint_id, attachment.pk]
+        )
+
+
+class MessageDetailField(serializers.Field):
+    """A value another app adds to each message (complaints.extensions.message_detail_add),
+    computed once for all the messages of the complaint."""
+
+    def __init__(self, detail: Any, **kwargs: Any) -> None:
+        self.detail = detail
+        super().__init__(source="*", read_only=True, **kwargs)
+        extend_schema_field(detail.schema())(self)  # type: ignore[type-var]
+
+    def to_representation(self, message: Any) -> Any:
+        context: Any = self.context  # the root serializer's own dict
+        cache = context.setdefault("_message_details", {})
+        batch = cache.get(message.complaint_id)
+        if batch is None:
+            siblings = list(ComplaintMessage.objects.filter(complaint_id=message.complaint_id))
+            batch = cache[message.complaint_id] = message_details_for(siblings)
+        return batch.get(message.pk, {}).get(self.detail.name)
+
+
 class MessageOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     author_kind = serializers.ChoiceField(choices=ComplaintMessage.Author.choices)
@@ -197,6 +234,13 @@ class MessageOutputSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
+    attachments = AttachmentOutputSerializer(many=True, source="attachments.all")
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        for detail in message_details():  # e.g. notifications' `delivery`
+            fields[detail.name] = MessageDetailField(detail)
+        return fields
 
 
 class AvailableTransitionSerializer(serializers.Serializer):
@@ -231,6 +275,9 @@ class ComplaintDetailOutputSerializer(ComplaintListOutputSerializer):
     updated_at = serializers.DateTimeField()
     history = EventOutputSerializer(many=True, source="events.all")
     messages = MessageOutputSerializer(many=True, source="messages.all")
+    attachments = AttachmentOutputSerializer(
+        many=True, source="attachments.all", help_text="Every file of the complaint."
+    )
     available_transitions = serializers.SerializerMethodField()
 
     @extend_schema_field(AvailableTransitionSerializer(many=True))

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 complaint_event = Signal()
 
-Reaction = Callable[["Complaint", "ComplaintEvent"], None]
+Reaction = Callable[["Complaint", "ComplaintEvent"], object]
 
 
 def reactions_connect(

@@ -1,10 +1,28 @@
-"""The public tracking page: stage, stage dates and due dates; no personal data."""
+"""The tracking page. Without proof: stage, stage dates and due dates, no
+personal data (what anyone holding the number sees). With proof of being the
+customer (complaints.access): their page, with the conversation, the decision
+and the forms to write, send files and answer (complaints.customer_views)."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import tracking
+from . import access, tracking
+from .conversation import (
+    answer_label,
+    customer_conversation,
+    decision_awaits_answer,
+    decision_is_shown,
+)
+from .customer_forms import AnswerForm, CustomerMessageForm
+from .models import Answer, Complaint
 from .selectors import complaint_get_by_tracking_number, complaint_public_status
 
 
@@ -16,20 +34,66 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
     try:
         normalized = tracking.normalize(number)
     except tracking.InvalidTrackingNumber:
-        return _not_found(request, number)
+        return not_found(request, number)
     return redirect("complaints:track", tracking_number=normalized)
 
 
+@never_cache
 @require_GET
 def track(request: HttpRequest, tracking_number: str) -> HttpResponse:
     complaint = complaint_get_by_tracking_number(tracking_number)
     if complaint is None:
-        return _not_found(request, tracking_number)
+        return not_found(request, tracking_number)
+    token = request.GET.get(access.LINK_PARAMETER)
+    if token is not None:
+        # The signed link of a notice: prove, then drop the token from the
+        # address bar (and from any later Referer).
+        try:
+            access.customer_link_check(complaint, token)
+        except access.LinkExpired:
+            messages.warning(
+                request,
+                _("The link in our message has expired. Ask for a code below to see your page."),
+            )
+        except access.LinkInvalid:
+            messages.warning(request, _("This link is not valid."))
+        else:
+            access.access_grant(request, complaint)
+        return redirect("complaints:track", tracking_number=complaint.tracking_number)
+    if access.access_has(request, complaint):
+        return customer_page(request, complaint)
     status = complaint_public_status(complaint)
-    return render(request, "complaints/track.html", {"status": status})
+    return render(request, "complaints/track.html", {"status": status, "complaint": complaint})
 
 
-def _not_found(request: HttpRequest, number: str) -> HttpResponse:
+def customer_page(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    message_form: CustomerMessageForm | None = None,
+    answer_form: AnswerForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The verified customer's page (also re-shown with a refused form's errors)."""
+    context: dict[str, Any] = {
+        "status": complaint_public_status(complaint),
+        "complaint": complaint,
+        "access": True,
+        "conversation": customer_conversation(complaint),
+        "show_decision": decision_is_shown(complaint),
+        "awaits_answer": decision_awaits_answer(complaint),
+        "answer_label": answer_label(complaint),
+        "message_form": message_form or CustomerMessageForm(),
+        "answer_form": answer_form,
+        "accepted": Answer.ACCEPTED,
+        "rejected": Answer.REJECTED,
+    }
+    response = render(request, "complaints/track.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def not_found(request: HttpRequest, number: str) -> HttpResponse:
     # Same page and status for a mistyped and for an unknown number: nothing
     # tells a guesser which numbers exist.
     return render(

@@ -275,6 +275,7 @@ INTAKE_RATE_LIMITS = {
     "submit": env.str("INTAKE_RATE_LIMIT_SUBMIT", default="20/h"),
     "track": env.str("INTAKE_RATE_LIMIT_TRACK", default="60/m"),
     "webhook": env.str("INTAKE_RATE_LIMIT_WEBHOOK", default="600/m"),
+    "access": env.str("INTAKE_RATE_LIMIT_ACCESS", default="20/h"),
 }
 # Behind a reverse proxy (docker-compose behind TLS termination) set this to the
 # number of proxies that append to X-Forwarded-For, or every client shares one limit.
@@ -282,6 +283,25 @@ INTAKE_TRUSTED_PROXY_COUNT = env.int("INTAKE_TRUSTED_PROXY_COUNT", default=0)
 INTAKE_PUBLIC_BASE_URL = env.str("INTAKE_PUBLIC_BASE_URL", default="")
 INTAKE_ATTACHMENT_MAX_BYTES = env.int("INTAKE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 INTAKE_ATTACHMENT_MAX_COUNT = env.int("INTAKE_ATTACHMENT_MAX_COUNT", default=10)
+INTAKE_REPEAT_WINDOW_SECONDS = env.int("INTAKE_REPEAT_WINDOW_SECONDS", default=600)
+
+# The customer conversation (docs/conversation.md): the customer's own page,
+# one-time codes and the files customers send (kept through STORAGES["default"]).
+COMPLAINTS_CUSTOMER_ACCESS_SECONDS = env.int("COMPLAINTS_CUSTOMER_ACCESS_SECONDS", default=7200)
+COMPLAINTS_CUSTOMER_LINK_MAX_AGE_SECONDS = env.int(
+    "COMPLAINTS_CUSTOMER_LINK_MAX_AGE_SECONDS", default=30 * 24 * 3600
+)
+COMPLAINTS_ACCESS_CODE_VALID_SECONDS = env.int("COMPLAINTS_ACCESS_CODE_VALID_SECONDS", default=600)
+COMPLAINTS_ACCESS_CODE_MAX_ATTEMPTS = env.int("COMPLAINTS_ACCESS_CODE_MAX_ATTEMPTS", default=5)
+COMPLAINTS_ACCESS_LOCK_SECONDS = env.int("COMPLAINTS_ACCESS_LOCK_SECONDS", default=900)
+COMPLAINTS_ACCESS_CODES_PER_HOUR = env.int("COMPLAINTS_ACCESS_CODES_PER_HOUR", default=5)
+COMPLAINTS_ATTACHMENT_MAX_BYTES = env.int(
+    "COMPLAINTS_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024
+)
+COMPLAINTS_ATTACHMENT_MAX_COUNT = env.int("COMPLAINTS_ATTACHMENT_MAX_COUNT", default=5)
+NOTIFICATIONS_REPRESENTATIVE_GROUP = env.str(
+    "NOTIFICATIONS_REPRESENTATIVE_GROUP", default="Representative"
+)
 
 # --- Personal data (PROCESS.md "Personal data", KVKK; docs/privacy.md) -----------
 # Days after closure that a complaint's personal data is kept, then anonymised

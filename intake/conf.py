@@ -18,6 +18,9 @@ DEFAULT_RATE_LIMITS: dict[str, str | None] = {
     "track": "60/m",
     # Providers post from few addresses; a tight limit would drop real messages.
     "webhook": "600/m",
+    # Asking for and typing a one-time code on the customer's page (the limits
+    # per tracking number are complaints' own: COMPLAINTS_ACCESS_*).
+    "access": "20/h",
 }
 
 # (methods, path regex, scope) for the views this app does not own; see
@@ -25,6 +28,7 @@ DEFAULT_RATE_LIMITS: dict[str, str | None] = {
 DEFAULT_RATE_LIMIT_PATHS: list[tuple[str, str, str]] = [
     ("POST", r"^/submit/$", "submit"),
     ("GET", r"^/track/", "track"),
+    ("POST", r"^/track/[^/]+/verify/$", "access"),
     ("POST", r"^/anymail/[^/]+/inbound(_mime)?/$", "webhook"),
 ]
 
@@ -85,6 +89,12 @@ def attachment_max_count() -> int:
 
 def attachment_allowed_types() -> tuple[str, ...]:
     return tuple(_get("INTAKE_ATTACHMENT_ALLOWED_TYPES", DEFAULT_ATTACHMENT_TYPES))
+
+
+def repeat_window_seconds() -> int:
+    """The same web submission from the same client within this many seconds
+    shows the first complaint instead of creating a second one."""
+    return int(_get("INTAKE_REPEAT_WINDOW_SECONDS", 600))
 
 
 def description_max_chars() -> int:

@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from complaints.customer_forms import attachments_field
 from complaints.models import Kind
 
 
@@ -44,6 +45,8 @@ class SubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        # Checked by content and limits (complaints.attachments), with the other fields.
+        self.fields["attachments"] = attachments_field()
 
     def clean(self):
         # Said at once, with the other missing fields; the intake service

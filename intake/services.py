@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from complaints.models import Complaint, PrivacyNotice
-from complaints.services import Actor, ComplaintError, complaint_submit
+from complaints.services import (
+    Actor,
+    ComplaintError,
+    complaint_attachments_add,
+    complaint_submit,
+)
 
+from . import conf
 from .models import IntakeKey
+
+# IntakeKey scope of the "same client, same content, within the window" rule.
+REPEAT_SCOPE = "repeat"
 
 
 class IdempotencyConflict(ComplaintError):
@@ -48,12 +60,18 @@ def intake_submit(
     acknowledged_in_reply: bool = False,
     privacy_notice: PrivacyNotice | None = None,
     privacy_notice_given: str = "",
+    attachments: Sequence[Any] = (),
+    client: str = "",
 ) -> IntakeResult:
     """Validate and record a complaint arriving on any channel.
 
     With an idempotency key, the same key (within its scope) returns the
     complaint it first produced; the same key with a different body raises
-    IdempotencyConflict. Raises django ValidationError for bad input.
+    IdempotencyConflict. With ``client`` (the web form's client address), the
+    same content from the same client within INTAKE_REPEAT_WINDOW_SECONDS
+    returns the first complaint too: the back button after a reload, a double
+    click. ``attachments`` are kept with the new complaint, all or none.
+    Raises django ValidationError for bad input, GuardFailed for a refused file.
     """
     fields: dict[str, Any] = {
         "channel": channel,
@@ -75,28 +93,76 @@ def intake_submit(
         privacy_notice=privacy_notice,
         privacy_notice_given=privacy_notice_given,
     )
-    if not idempotency_key:
-        return IntakeResult(submit(**fields), created=True)
-
     fingerprint = _fingerprint(fields)
-    existing = _replay(scope, idempotency_key, fingerprint)
-    if existing is not None:
-        return existing
+    if idempotency_key:
+        existing = _replay(scope, idempotency_key, fingerprint)
+        if existing is not None:
+            return existing
+    repeat_key = _repeat_key(client, fingerprint, attachments) if client else ""
     try:
         with transaction.atomic():
+            if repeat_key:
+                earlier = _recent_repeat(repeat_key)
+                if earlier is not None:
+                    return IntakeResult(earlier, created=False)
             complaint = submit(**fields)
+            if attachments:
+                complaint_attachments_add(
+                    complaint=complaint, uploads=attachments, at_submission=True
+                )
             # The unique (scope, key) index is what closes the race between two
             # identical requests arriving together: the second insert waits for
             # the first transaction, then fails, and we answer with its result.
-            IntakeKey.objects.create(
-                scope=scope, key=idempotency_key, fingerprint=fingerprint, complaint=complaint
-            )
+            if idempotency_key:
+                IntakeKey.objects.create(
+                    scope=scope, key=idempotency_key, fingerprint=fingerprint, complaint=complaint
+                )
+            if repeat_key:
+                _repeat_remember(repeat_key, fingerprint, complaint)
     except IntegrityError:
-        existing = _replay(scope, idempotency_key, fingerprint)
+        existing = _replay(scope, idempotency_key, fingerprint) if idempotency_key else None
+        if existing is None and repeat_key:
+            # The twin committed first (its IntakeKey row, or the new customer's
+            # unique e-mail, stopped this insert): answer with its complaint.
+            with transaction.atomic():
+                earlier = _recent_repeat(repeat_key)
+            existing = IntakeResult(earlier, created=False) if earlier is not None else None
         if existing is None:
             raise
         return existing
     return IntakeResult(complaint, created=True)
+
+
+def _repeat_key(client: str, fingerprint: str, attachments: Sequence[Any]) -> str:
+    files = [(getattr(f, "name", ""), getattr(f, "size", 0)) for f in attachments]
+    canonical = json.dumps([client, fingerprint, files], ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _recent_repeat(key: str) -> Complaint | None:
+    """The complaint the same client sent with the same content within the window."""
+    since = timezone.now() - timedelta(seconds=conf.repeat_window_seconds())
+    record = (
+        IntakeKey.objects.select_for_update()
+        .select_related("complaint")
+        .filter(scope=REPEAT_SCOPE, key=key)
+        .first()
+    )
+    if record is None or record.created_at < since:
+        return None
+    return record.complaint
+
+
+def _repeat_remember(key: str, fingerprint: str, complaint: Complaint) -> None:
+    # One row per (client, content), moved on when the same content comes back
+    # after the window: the row was locked by _recent_repeat.
+    updated = IntakeKey.objects.filter(scope=REPEAT_SCOPE, key=key).update(
+        complaint=complaint, fingerprint=fingerprint, created_at=timezone.now()
+    )
+    if not updated:
+        IntakeKey.objects.create(
+            scope=REPEAT_SCOPE, key=key, fingerprint=fingerprint, complaint=complaint
+        )
 
 
 def _replay(scope: str, key: str, fingerprint: str) -> IntakeResult | None:

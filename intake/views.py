@@ -7,9 +7,11 @@ from django.views.decorators.http import require_http_methods
 from complaints.models import Channel, NoticeGiven
 from complaints.privacy import privacy_notice_current, privacy_notice_get
 from complaints.selectors import complaint_get_by_tracking_number
+from complaints.services import GuardFailed
 from config.language import language_draft_pop
 
 from .forms import SubmitForm
+from .ratelimit import client_address
 from .services import intake_submit
 
 _SESSION_KEY = "intake:last_tracking_number"
@@ -19,7 +21,7 @@ _SESSION_KEY = "intake:last_tracking_number"
 def submit(request: HttpRequest) -> HttpResponse:
     notice = privacy_notice_current()
     if request.method == "POST":
-        form = SubmitForm(request.POST)
+        form = SubmitForm(request.POST, request.FILES)
     else:
         # Back from switching the language: what was typed is still there.
         initial = language_draft_pop(request)
@@ -41,9 +43,15 @@ def submit(request: HttpRequest) -> HttpResponse:
                 idempotency_key=str(data["submission_id"]),
                 privacy_notice=shown,
                 privacy_notice_given=NoticeGiven.SHOWN,
+                attachments=data["attachments"],
+                client=client_address(request),
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        except GuardFailed as exc:  # a file refused by the service's own check
+            for field, messages in exc.errors.items():
                 for message in messages:
                     form.add_error(field if field in form.fields else None, message)
         else:

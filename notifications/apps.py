@@ -22,3 +22,11 @@ class NotificationsConfig(AppConfig):
         )
         tracking.connect(handlers.on_anymail_tracking, dispatch_uid="notifications-anymail")
         privacy.register()
+
+        # The customer conversation (docs/conversation.md).
+        from . import extensions
+
+        reactions_connect(
+            app="notifications.conversation", reactions=handlers.CONVERSATION_REACTIONS
+        )
+        extensions.register()

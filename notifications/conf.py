@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFICATIONS_ANSWER_LINK_MAX_AGE_SECONDS": 30 * 24 * 3600,
     # Escalations go to the assignee and to the active members of this group.
     "NOTIFICATIONS_MANAGER_GROUP": "Manager",
+    # Alerts about an unassigned complaint go to the active members of this group.
+    "NOTIFICATIONS_REPRESENTATIVE_GROUP": "Representative",
     # Language of the notices to staff ("" means LANGUAGE_CODE).
     "NOTIFICATIONS_STAFF_LANGUAGE": "",
     # Sender of the notices ("" means DEFAULT_FROM_EMAIL).
@@ -80,6 +82,10 @@ def answer_link_max_age_seconds() -> int:
 
 def manager_group() -> str:
     return str(_get("NOTIFICATIONS_MANAGER_GROUP"))
+
+
+def representative_group() -> str:
+    return str(_get("NOTIFICATIONS_REPRESENTATIVE_GROUP"))
 
 
 def staff_language() -> str:

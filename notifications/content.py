@@ -17,9 +17,12 @@ from django.utils.dateparse import parse_datetime
 from complaints.models import Answer, Language
 from complaints.models import Kind as ComplaintKind
 
-from . import conf, segments
+from . import conf, conversation_content
 from .answers import answer_urls
+from .context import base_context, sms_compose, sms_text
 from .models import Kind, Medium, Notification
+
+__all__ = ["Content", "base_context", "render_notice", "sms_compose", "sms_text"]
 
 logger = logging.getLogger(__name__)
 
@@ -119,25 +122,18 @@ CONTEXTS = {
     Kind.ESCALATION: _escalation,
     Kind.SURVEY_INVITATION: _linked,
     Kind.SURVEY_LOW_SCORE: _linked,
+    **conversation_content.CONTEXTS,
 }
 
 
-def render_notice(notification: Notification) -> Content:
+def render_notice(notification: Notification, *, extra: dict[str, Any] | None = None) -> Content:
     language = _language(notification.language)
-    complaint = notification.complaint
     prefix = f"notifications/{language}/{notification.kind}"
     with translation.override(language):
         context = {
-            "notification": notification,
-            "complaint": complaint,
-            # The name given with this complaint, never the customer record's:
-            # contact details are unverified (complaints.identity).
-            "contact_name": complaint.contact_name,
-            "tracking_number": complaint.tracking_number,
-            "tracking_url": conf.site_url()
-            + reverse("complaints:track", args=[complaint.tracking_number]),
-            "site_url": conf.site_url(),
+            **base_context(notification),
             **CONTEXTS[Kind(notification.kind)](notification),
+            **(extra or {}),
         }
         if notification.channel == Medium.SMS:
             return Content(text=sms_text(render_to_string(f"{prefix}/sms.txt", context)))
@@ -145,12 +141,3 @@ def render_notice(notification: Notification) -> Content:
         text = render_to_string(f"{prefix}/body.txt", context).strip() + "\n"
         html = render_to_string(f"{prefix}/body.html", context)
     return Content(text=text, subject=subject, html=html)
-
-
-def sms_text(rendered: str) -> str:
-    """One line per non-empty template line, kept within the segment budget."""
-    text = "\n".join(line.strip() for line in rendered.splitlines() if line.strip())
-    fitted = segments.fit(text, conf.sms_max_segments())
-    if segments.segments(fitted) > conf.sms_max_segments():
-        logger.warning("SMS takes %s parts: %r", segments.segments(fitted), fitted)
-    return fitted

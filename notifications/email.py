@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import smtplib
 from email.utils import make_msgid
@@ -20,6 +19,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 
 from . import conf
 from .errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
+from .mail_thread import mail_domain, notice_message_id, thread_headers
 from .models import Medium, Notification
 from .transports import transport_register
 
@@ -30,21 +30,6 @@ logger = logging.getLogger(__name__)
 
 # HTTP answers from an ESP that say "later", not "never".
 _TEMPORARY_HTTP = {408, 425, 429}
-
-
-def notice_message_id(notification: Notification) -> str:
-    """The Message-ID of a notice's e-mail: the same on every attempt.
-
-    A worker that dies after the provider took the e-mail and before the row
-    was marked sent leaves it to be sent again after the lease; the copy then
-    carries the first one's Message-ID, and receiving systems that de-duplicate
-    by Message-ID show it once. Derived from the row (its id, its creation
-    time and its idempotency key), so nothing needs storing and two deployments
-    never share one; hashed, so it tells the recipient nothing about our row ids.
-    """
-    seed = f"{notification.pk}:{notification.created_at.isoformat()}:{notification.idempotency_key}"
-    digest = hashlib.sha256(seed.encode()).hexdigest()[:32]
-    return f"<notice.{digest}@{_domain(conf.from_email())}>"
 
 
 class EmailTransport:
@@ -60,17 +45,25 @@ class EmailTransport:
         metadata: dict[str, str] | None = None,
         tags: list[str] | None = None,
         message_id: str = "",
+        headers: dict[str, str] | None = None,
     ) -> str:
-        """``message_id``: the Message-ID header to send (``notice_message_id``);
-        a fresh one when not given."""
-        message_id = message_id or make_msgid(domain=_domain(conf.from_email()))
+        """``message_id``: the Message-ID header to send (``notice_message_id``),
+        a fresh one when not given; ``headers`` may carry the thread's
+        In-Reply-To / References (notifications.mail_thread)."""
+        headers = dict(headers or {})
+        message_id = (
+            message_id
+            or headers.get("Message-ID")
+            or make_msgid(domain=mail_domain(conf.from_email()))
+        )
+        headers["Message-ID"] = message_id
         connection = get_connection(timeout=conf.send_timeout_seconds())
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
             from_email=conf.from_email(),
             to=[to],
-            headers={"Message-ID": message_id},
+            headers=headers,
             connection=connection,
         )
         if html:
@@ -90,11 +83,6 @@ class EmailTransport:
         if provider_id is not None and str(provider_id):
             return str(provider_id)
         return message_id
-
-
-def _domain(address: str) -> str:
-    domain = address.rpartition("@")[2].strip(" >")
-    return domain or "localhost"
 
 
 def _describe(exc: BaseException) -> str:
@@ -151,6 +139,7 @@ class EmailNoticeTransport:
             metadata={"notification": str(notification.pk), "kind": notification.kind},
             tags=[notification.kind],
             message_id=notice_message_id(notification),
+            headers=thread_headers(notification),
         )
 
 

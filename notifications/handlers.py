@@ -20,7 +20,7 @@ from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
 from complaints.signals import Reaction
 
-from . import notices
+from . import conversation, notices
 from .delivery import notification_record_delivery
 from .models import Medium
 
@@ -62,6 +62,20 @@ REACTIONS: dict[str, Reaction] = {
     # Asked for by other apps (the improvement app's survey): data says what.
     codes.CUSTOMER_INVITED: _customer_invited,
     codes.STAFF_ALERTED: _staff_alerted,
+}
+
+
+# The customer conversation (docs/conversation.md); connected with
+# complaints.signals.reactions_connect, so a misspelt code fails at start-up.
+CONVERSATION_REACTIONS: dict[str, Reaction] = {
+    codes.MESSAGE_FROM_STAFF: conversation.notice_staff_reply_queue,
+    codes.ACCESS_CODE_REQUESTED: conversation.notice_access_code_queue,
+    # Alerts to staff (the customer's reevaluation notice reacts to REOPENED above).
+    codes.MESSAGE_FROM_CUSTOMER: conversation.notice_staff_alert_queue,
+    codes.ATTACHMENT_ADDED: conversation.notice_staff_alert_queue,
+    codes.REOPENED: conversation.notice_staff_alert_queue,
+    codes.ASSIGNED: conversation.notice_staff_alert_queue,
+    codes.TRACKING_STARTED: conversation.notice_staff_alert_queue,
 }
 
 

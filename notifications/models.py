@@ -21,6 +21,10 @@ class Kind(models.TextChoices):
     # Asked for by other apps through complaints.codes.CUSTOMER_INVITED / STAFF_ALERTED.
     SURVEY_INVITATION = "survey_invitation", _("Satisfaction survey invitation")
     SURVEY_LOW_SCORE = "survey_low_score", _("Low survey score (to staff)")
+    # The customer conversation (docs/conversation.md).
+    STAFF_REPLY = "staff_reply", _("Staff reply")
+    ACCESS_CODE = "access_code", _("Access code")
+    STAFF_ALERT = "staff_alert", _("Alert to staff")
 
 
 class Medium(models.TextChoices):
@@ -147,3 +151,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient} ({self.get_status_display()})"
+
+
+class StaffAlertPreference(models.Model):
+    """Which alerts a staff member wants by e-mail (docs/conversation.md); a
+    user without a row gets them all."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="alert_preference",
+        verbose_name=_("staff member"),
+    )
+    customer_message = models.BooleanField(_("the customer writes"), default=True)
+    decision_rejected = models.BooleanField(_("the customer rejects a decision"), default=True)
+    customer_files = models.BooleanField(_("the customer sends files"), default=True)
+    assigned = models.BooleanField(_("a complaint is assigned to me"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    TOPICS = ("customer_message", "decision_rejected", "customer_files", "assigned")
+
+    class Meta:
+        verbose_name = _("alert preference")
+        verbose_name_plural = _("alert preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def wants(self, topic: str) -> bool:
+        return bool(getattr(self, topic, True))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import preferences, views
 
 app_name = "notifications"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("answer/<str:token>/accept/", views.answer_accept, name="answer_accept"),
     path("answer/<str:token>/reject/", views.answer_reject, name="answer_reject"),
     path("twilio/status/", views.twilio_status, name="twilio_status"),
+    path("alerts/", preferences.alert_preferences, name="alert_preferences"),
 ]

@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext
 
 from .. import extensions, services
+from ..attachments import attachment_response
 from ..forms import (
     AssignForm,
     MessageForm,
@@ -21,7 +23,7 @@ from ..forms import (
     ReprioritizeForm,
     transition_form_class,
 )
-from ..models import Complaint, ComplaintMessage, Priority, Stage
+from ..models import Complaint, ComplaintAttachment, ComplaintMessage, Priority, Stage
 from ..permissions import user_can
 from ..selectors import complaint_actions_for
 from ..timeline import complaint_timeline
@@ -58,6 +60,11 @@ class WorkbenchMixin(_ModelAdmin):
                 name="complaints_complaint_reprioritize",
             ),
             path("<int:pk>/message/", wrap(self.message_view), name="complaints_complaint_message"),
+            path(
+                "<int:pk>/attachment/<int:attachment_pk>/",
+                wrap(self.attachment_view),
+                name="complaints_complaint_attachment",
+            ),
             *super().get_urls(),
         ]
 
@@ -106,12 +113,42 @@ class WorkbenchMixin(_ModelAdmin):
             else None,
             "message_form": MessageForm() if actions.can_message else None,
             "events": complaint.events.select_related("actor").order_by("created_at", "id"),
-            "complaint_messages": complaint.messages.select_related("author").order_by(
-                "created_at", "id"
+            **self._messages_context(request, complaint),
+        }
+
+    def _messages_context(self, request: HttpRequest, complaint: Complaint) -> dict[str, Any]:
+        """The message table: each message, its files, and what other apps add
+        to it (complaints.extensions.message_detail_add: the delivery state)."""
+        messages_ = list(
+            complaint.messages.select_related("author")
+            .prefetch_related("attachments")
+            .order_by("created_at", "id")
+        )
+        details = extensions.message_details()
+        values = extensions.message_details_for(messages_)
+        return {
+            "complaint_messages": messages_,
+            "message_detail_labels": [d.label for d in details],
+            "message_rows": [
+                (m, [d.display(values[m.pk].get(d.name)) for d in details]) for m in messages_
+            ],
+            "can_download": user_can(request.user, "complaints.view_complaintattachment"),
+            "loose_attachments": list(
+                complaint.attachments.filter(message__isnull=True).order_by("created_at", "id")
             ),
             # What other apps show on the page (complaints.extensions.admin_panel_add).
             "extension_panels": extensions.admin_panels(request, complaint),
         }
+
+    def attachment_view(
+        self, request: HttpRequest, pk: int, attachment_pk: int
+    ) -> HttpResponseBase:
+        """A customer's file, only for staff with the permission, always as a
+        download (never rendered here: no HTML or SVG tricks on the admin's origin)."""
+        if not user_can(request.user, "complaints.view_complaintattachment"):
+            raise PermissionDenied
+        attachment = get_object_or_404(ComplaintAttachment, pk=attachment_pk, complaint_id=pk)
+        return attachment_response(attachment)
 
     def _get_for_action(self, request: HttpRequest, pk: int) -> Complaint:
         complaint = get_object_or_404(self.get_queryset(request), pk=pk)

@@ -2,6 +2,8 @@
 one module each; import them from here."""
 
 from ..workflow import Answer, Kind, Stage
+from .access import AccessCode, MailThreadEntry
+from .attachment import ComplaintAttachment
 from .choices import CONTACT_CHANNELS, Channel, Language, Priority, choices_check
 from .complaint import Complaint
 from .customer import Customer
@@ -12,16 +14,19 @@ from .taxonomy import BilingualName, Category, RootCause
 
 __all__ = [
     "CONTACT_CHANNELS",
+    "AccessCode",
     "Answer",
     "BilingualName",
     "Category",
     "Channel",
     "Complaint",
+    "ComplaintAttachment",
     "ComplaintEvent",
     "ComplaintMessage",
     "Customer",
     "Kind",
     "Language",
+    "MailThreadEntry",
     "MessageAuthor",
     "NoticeGiven",
     "Priority",

@@ -3,8 +3,17 @@ call these functions; nothing else writes the stage. One module per part of
 the process; import them from here."""
 
 from ..permissions import Actor
+from .access import (
+    AccessRefused,
+    access_code_plaintext,
+    access_code_request,
+    access_code_verify,
+    access_contacts,
+)
 from .assignment import complaint_assign
+from .attachments import complaint_attachments_add, complaint_attachments_check
 from .classification import complaint_classify, complaint_recategorize, complaint_reprioritize
+from .conversation import customer_message_post, mail_thread_record
 from .customers import customer_merge
 from .errors import ComplaintError, GuardFailed, TransitionNotAllowed
 from .events import describe, event_record
@@ -13,11 +22,18 @@ from .submission import complaint_register, complaint_submit, customer_get_or_cr
 from .transitions import complaint_record_answer, complaint_transition
 
 __all__ = [
+    "AccessRefused",
     "Actor",
     "ComplaintError",
     "GuardFailed",
     "TransitionNotAllowed",
+    "access_code_plaintext",
+    "access_code_request",
+    "access_code_verify",
+    "access_contacts",
     "complaint_assign",
+    "complaint_attachments_add",
+    "complaint_attachments_check",
     "complaint_classify",
     "complaint_message_add",
     "complaint_recategorize",
@@ -28,6 +44,8 @@ __all__ = [
     "complaint_transition",
     "customer_get_or_create",
     "customer_merge",
+    "customer_message_post",
     "describe",
     "event_record",
+    "mail_thread_record",
 ]

@@ -17,6 +17,7 @@ from complaints.models import Channel, Language
 from intake import conf
 from intake.models import InboundAttachment, InboundMessage
 
+from ..mail_thread import complaint_replied_to, inbound_thread_record
 from .routing import (
     Outcome,
     claim,
@@ -60,7 +61,7 @@ def inbound_email_receive(
         elif not sender:
             inbound.data["errors"] = {"email": ["No sender address."]}
         else:
-            referenced = referenced_complaint(subject, text)
+            referenced = complaint_replied_to(message) or referenced_complaint(subject, text)
             route(
                 inbound,
                 channel=Channel.EMAIL,
@@ -74,6 +75,7 @@ def inbound_email_receive(
             )
             if inbound.outcome != Outcome.REJECTED:
                 _keep_attachments(inbound, message)
+            inbound_thread_record(inbound, message)
         inbound.save()
     return inbound
 
