@@ -23,7 +23,8 @@ urlpatterns = [
     path("dashboard/", include("sla.urls")),
     path("notices/", include("notifications.urls")),
     path("webhooks/", include("intake.webhook_urls")),
-    path("anymail/", include("anymail.urls")),
+    # Only the configured provider's webhooks (ANYMAIL_INBOUND_ESP), guarded.
+    path("anymail/", include("config.anymail_urls")),
     path("api/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
