@@ -4,8 +4,6 @@ JSON parser) and the targeted ones."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 from django.test import Client
