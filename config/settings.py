@@ -239,6 +239,8 @@ INTAKE_RATE_LIMITS = {
     "submit": env.str("INTAKE_RATE_LIMIT_SUBMIT", default="20/h"),
     "track": env.str("INTAKE_RATE_LIMIT_TRACK", default="60/m"),
     "webhook": env.str("INTAKE_RATE_LIMIT_WEBHOOK", default="600/m"),
+    # New complaints by e-mail / SMS per sender (not per provider address).
+    "sender": env.str("INTAKE_RATE_LIMIT_SENDER", default="20/h"),
 }
 # Behind a reverse proxy (docker-compose behind TLS termination) set this to the
 # number of proxies that append to X-Forwarded-For, or every client shares one limit.

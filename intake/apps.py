@@ -9,6 +9,6 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import inbound
 
-        from . import handlers
+        from . import checks, handlers  # noqa: F401  (checks register themselves)
 
         inbound.connect(handlers.on_inbound_email, dispatch_uid="intake.inbound_email")

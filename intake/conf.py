@@ -18,6 +18,9 @@ DEFAULT_RATE_LIMITS: dict[str, str | None] = {
     "track": "60/m",
     # Providers post from few addresses; a tight limit would drop real messages.
     "webhook": "600/m",
+    # New complaints by e-mail or SMS, per sender address or number: as many as
+    # the form allows one client, so the webhooks are no way around it.
+    "sender": "20/h",
 }
 
 # (methods, path regex, scope) for the views this app does not own; see

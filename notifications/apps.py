@@ -11,7 +11,7 @@ class NotificationsConfig(AppConfig):
 
         from complaints.signals import complaint_event
 
-        from . import handlers
+        from . import checks, handlers  # noqa: F401  (checks register themselves)
 
         complaint_event.connect(handlers.on_complaint_event, dispatch_uid="notifications")
         tracking.connect(handlers.on_anymail_tracking, dispatch_uid="notifications-anymail")
