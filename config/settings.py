@@ -84,6 +84,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain text (SMS, e-mail subjects and text parts: notifications.content):
+        # nothing in it is HTML, so nothing is escaped ("&" stays "&", not "&amp;").
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database -----------------------------------------------------------------
