@@ -129,8 +129,9 @@ def render_notice(notification: Notification) -> Content:
         if notification.channel == Medium.SMS:
             sms = render_to_string(f"{prefix}/sms.txt", context, using=TEXT_ENGINE)
             return Content(text=sms_text(sms))
-        subject = render_to_string(f"{prefix}/subject.txt", context, using=TEXT_ENGINE)
-        subject = " ".join(subject.split())
+        subject = " ".join(
+            render_to_string(f"{prefix}/subject.txt", context, using=TEXT_ENGINE).split()
+        )
         text = render_to_string(f"{prefix}/body.txt", context, using=TEXT_ENGINE).strip() + "\n"
         html = render_to_string(f"{prefix}/body.html", context)
     return Content(text=text, subject=subject, html=html)
