@@ -18,7 +18,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -78,7 +77,6 @@ CanAddComplaints = has_model_permission("complaints.add_complaint")
 
 class StaffApi(APIView):
     permission_classes = [CanViewComplaints]
-    parser_classes = [JSONParser]
 
 
 def _detail_response(request: Request, pk: int, status_code: int = status.HTTP_200_OK) -> Response:

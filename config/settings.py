@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a NUL anywhere in a request is a 400 before any query sees it.
+    "common.middleware.RefuseNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An admin list filter outside the calendar: the admin's own ?e=1 redirect.
+    "common.middleware.AdminFilterOverflowMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its 429 answer.
     "axes.middleware.AxesMiddleware",
@@ -82,6 +86,15 @@ TEMPLATES = [
             ],
             "libraries": {"wording": "config.wording"},
         },
+    },
+    {
+        # Plain text (SMS, e-mail subjects and text parts: notifications.content):
+        # nothing in it is HTML, so nothing is escaped ("&" stays "&", not "&amp;").
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -191,7 +204,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "intake.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "intake.ratelimit.client_ip"
 AXES_HTTP_RESPONSE_CODE = 429
 
 # --- i18n: Turkish first, English second --------------------------------------
@@ -237,6 +250,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {
     "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
 }
+# The provider whose webhooks are mounted under /anymail/ (config/anymail_urls.py);
+# the other providers' URLs answer 404.
+ANYMAIL_INBOUND_ESP = env.str("ANYMAIL_INBOUND_ESP", default="postmark")
 SMS_BACKEND = env.str(
     "SMS_BACKEND",
     default="notifications.dev_outbox.DevOutboxSMSBackend"
@@ -276,6 +292,8 @@ INTAKE_RATE_LIMITS = {
     "track": env.str("INTAKE_RATE_LIMIT_TRACK", default="60/m"),
     "webhook": env.str("INTAKE_RATE_LIMIT_WEBHOOK", default="600/m"),
     "access": env.str("INTAKE_RATE_LIMIT_ACCESS", default="20/h"),
+    # New complaints by e-mail / SMS per sender (not per provider address).
+    "sender": env.str("INTAKE_RATE_LIMIT_SENDER", default="20/h"),
 }
 # Behind a reverse proxy (docker-compose behind TLS termination) set this to the
 # number of proxies that append to X-Forwarded-For, or every client shares one limit.
@@ -348,6 +366,8 @@ REST_FRAMEWORK = {
         "complaints.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only; nesting too deep for the parser is a 400 (config/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
 }
@@ -377,6 +397,8 @@ SPECTACULAR_SETTINGS = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=40 * 1024 * 1024)
 
 # --- Security -----------------------------------------------------------------
+# common.middleware.RefuseNulMiddleware leaves these to drop NULs themselves.
+REFUSE_NUL_EXEMPT_PATHS = [r"^/webhooks/twilio/sms/$"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -407,6 +429,8 @@ LOGGING = {
         # Tasks run in-process without a broker: a "Task ... succeeded" line per
         # notice sent is noise there; with a worker it says what the worker did.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else LOG_LEVEL},
+        # django-axes logs every login and logout at INFO; lockouts are WARNING.
+        "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -28,7 +28,8 @@ urlpatterns = [
     path("survey/", include("improvement.survey_urls")),
     path("improvement/", include("improvement.urls")),
     path("webhooks/", include("intake.webhook_urls")),
-    path("anymail/", include("anymail.urls")),
+    # Only the configured provider's webhooks (ANYMAIL_INBOUND_ESP), guarded.
+    path("anymail/", include("config.anymail_urls")),
     path("api/", include("config.api_urls")),
     # Django's set_language, keeping what was typed into the page's form (config/language.py).
     path("i18n/setlang/", language.set_language, name="set_language"),

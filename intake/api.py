@@ -13,7 +13,6 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -49,7 +48,6 @@ def _idempotency_scope(request: Request) -> str:
 class PublicComplaintSubmitApi(APIView):
     authentication_classes = [ExpiringTokenAuthentication]
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
     throttle_classes = [SubmitRateThrottle]
 
     @extend_schema(

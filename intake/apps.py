@@ -9,7 +9,7 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import inbound
 
-        from . import handlers, privacy
+        from . import checks, handlers, privacy  # noqa: F401  (checks register themselves)
 
         inbound.connect(handlers.on_inbound_email, dispatch_uid="intake.inbound_email")
         privacy.register()

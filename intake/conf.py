@@ -21,6 +21,9 @@ DEFAULT_RATE_LIMITS: dict[str, str | None] = {
     # Asking for and typing a one-time code on the customer's page (the limits
     # per tracking number are complaints' own: COMPLAINTS_ACCESS_*).
     "access": "20/h",
+    # New complaints by e-mail or SMS, per sender address or number: as many as
+    # the form allows one client, so the webhooks are no way around it.
+    "sender": "20/h",
 }
 
 # (methods, path regex, scope) for the views this app does not own; see

@@ -84,6 +84,17 @@ def client_address(request: HttpRequest) -> str:
     return str(ip)
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """``client_address`` as one IP address, for what stores addresses as such
+    (django-axes' login lockout): an IPv6 client's /64 as its first address;
+    None when the request carries no usable address."""
+    address = client_address(request)
+    try:
+        return str(ipaddress.ip_network(address, strict=False).network_address)
+    except ValueError:
+        return None
+
+
 def hit(scope: str, ident: str, *, now: float | None = None) -> int | None:
     """Count one request; the seconds to wait when over the limit, else None.
 

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from complaints.models import Channel, Complaint, Kind, Language
 from complaints.privacy import privacy_notice_get
+from complaints.serializers import StrictInputSerializer
 from complaints.workflow import Stage
 
 from . import conf
@@ -19,8 +20,9 @@ PUBLIC_CHANNEL_CHOICES = [
 ]
 
 
-class PublicSubmitInputSerializer(serializers.Serializer):
-    """The web form's fields, plus ``channel`` (partners relaying a message) and ``language``."""
+class PublicSubmitInputSerializer(StrictInputSerializer):
+    """The web form's fields, plus ``channel`` (partners relaying a message) and
+    ``language``; any other field is refused with a 400 naming it (docs/api.md)."""
 
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(required=False, allow_blank=True, default="")

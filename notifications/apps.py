@@ -14,7 +14,7 @@ class NotificationsConfig(AppConfig):
         # Imported for what they do at import: declare the codes, register the
         # e-mail and SMS transports, register the Celery tasks (services
         # enqueues them by name).
-        from . import codes, email, handlers, privacy, sms, tasks
+        from . import checks, codes, email, handlers, privacy, sms, tasks  # noqa: F401
 
         assert codes and email and sms and tasks
         reactions_connect(

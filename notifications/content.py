@@ -26,6 +26,9 @@ __all__ = ["Content", "base_context", "render_notice", "sms_compose", "sms_text"
 
 logger = logging.getLogger(__name__)
 
+# The template engine of plain text: autoescape off (config/settings.py TEMPLATES).
+TEXT_ENGINE = "text"
+
 
 @dataclass(frozen=True)
 class Content:
@@ -135,9 +138,13 @@ def render_notice(notification: Notification, *, extra: dict[str, Any] | None = 
             **CONTEXTS[Kind(notification.kind)](notification),
             **(extra or {}),
         }
+        # Text is rendered by the "text" engine (settings.TEMPLATES): no HTML escaping.
         if notification.channel == Medium.SMS:
-            return Content(text=sms_text(render_to_string(f"{prefix}/sms.txt", context)))
-        subject = " ".join(render_to_string(f"{prefix}/subject.txt", context).split())
-        text = render_to_string(f"{prefix}/body.txt", context).strip() + "\n"
+            sms = render_to_string(f"{prefix}/sms.txt", context, using=TEXT_ENGINE)
+            return Content(text=sms_text(sms))
+        subject = " ".join(
+            render_to_string(f"{prefix}/subject.txt", context, using=TEXT_ENGINE).split()
+        )
+        text = render_to_string(f"{prefix}/body.txt", context, using=TEXT_ENGINE).strip() + "\n"
         html = render_to_string(f"{prefix}/body.html", context)
     return Content(text=text, subject=subject, html=html)

@@ -53,9 +53,14 @@ def notification_record_delivery(
     marks it failed, for staff to see and retry. Returns the notice, or None
     when the report matches none or says nothing we track.
     """
-    status = (status or "").lower()
-    if not provider_message_id or status not in DELIVERY_RANK:
+    # Reports arrive as JSON too (anymail's tracking webhooks): whatever types the
+    # provider's fields had, they are compared as text.
+    provider_message_id, status = str(provider_message_id or ""), str(status or "").lower()
+    # And past the NUL middleware: PostgreSQL cannot compare a NUL, and no id of
+    # ours holds one.
+    if not provider_message_id or "\x00" in provider_message_id or status not in DELIVERY_RANK:
         return None
+    description = str(description or "").replace("\x00", "")
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update()

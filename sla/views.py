@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -39,12 +40,23 @@ from sla.targets import SlaState, sla_time_zone
 PERMISSION = "sla.view_dashboard"
 
 
+# A period's arithmetic (a day after its end, weeks before it) must stay inside
+# the calendar: dates near year 1 or 9999 are refused like a mistyped one.
+_DATE_RANGE = [MinValueValidator(date(1900, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
+
+
 class DashboardFilterForm(forms.Form):
     date_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=_DATE_RANGE,
     )
     date_to = forms.DateField(
-        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=_DATE_RANGE,
     )
     priority = forms.ChoiceField(label=_("Priority"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False)

@@ -73,7 +73,11 @@ def inbound_email_receive(
                 language=_language_of(message),
                 referenced=referenced,
             )
-            if inbound.outcome != Outcome.REJECTED:
+            if inbound.outcome in (
+                Outcome.NEW_COMPLAINT,
+                Outcome.FOLLOW_UP,
+                Outcome.MESSAGE_ADDED,
+            ):
                 _keep_attachments(inbound, message)
             inbound_thread_record(inbound, message)
         inbound.save()

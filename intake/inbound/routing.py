@@ -22,6 +22,7 @@ has the details.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from typing import Any
@@ -32,6 +33,7 @@ from django.db import IntegrityError, transaction
 from complaints import tracking
 from complaints.models import Channel, Complaint, ComplaintMessage, Kind
 from complaints.services import GuardFailed, complaint_message_add
+from intake import ratelimit
 from intake.models import InboundMessage
 from intake.services import intake_submit
 
@@ -128,6 +130,13 @@ def route(
                 inbound.outcome = Outcome.MESSAGE_ADDED
                 inbound.complaint = referenced
                 return
+            if sender_limit_reached(channel=channel, email=email, phone=phone):
+                # Kept (and a follow-up's message stays on its closed complaint),
+                # but no new complaint and no reply: see sender_limit_reached.
+                inbound.outcome = Outcome.IGNORED
+                inbound.data["reason"] = "sender limit"
+                inbound.complaint = referenced
+                return
             if referenced is not None:
                 inbound.data["follows"] = referenced.tracking_number
                 text = (
@@ -151,6 +160,22 @@ def route(
         inbound.outcome = Outcome.REJECTED
         inbound.complaint = None
         inbound.data["errors"] = _error_messages(exc)
+
+
+def sender_limit_reached(*, channel: str, email: str, phone: str) -> bool:
+    """Count one new complaint from this sender; True once over the limit.
+
+    The webhooks are limited per client address, and a provider posts from few
+    addresses, so that limit is wide; the form's limit per client would be no
+    limit at all if mail or SMS could open complaints without one. So new
+    complaints by e-mail or SMS count per sender (``INTAKE_RATE_LIMITS["sender"]``,
+    the form's 20/h by default). Messages on an existing complaint do not.
+    """
+    sender = (email or phone).strip().lower()
+    if not sender:
+        return False
+    ident = hashlib.sha256(f"{channel}:{sender}".encode()).hexdigest()[:32]
+    return ratelimit.hit("sender", ident) is not None
 
 
 def _sender_matches(complaint: Complaint, email: str, phone: str) -> bool:

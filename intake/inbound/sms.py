@@ -140,6 +140,8 @@ def _answer_status(inbound: InboundMessage, *, keyword: str, rest: str) -> None:
 
 def _sms_reply(inbound: InboundMessage, language: str, referenced: Complaint | None) -> str:
     complaint = inbound.complaint
+    if inbound.outcome == Outcome.IGNORED:
+        return ""  # over the sender's limit: answering a flood would multiply it
     if inbound.outcome == Outcome.MESSAGE_ADDED and complaint is not None:
         return _sms_text(language, "message_added", number=complaint.tracking_number)
     if inbound.outcome == Outcome.FOLLOW_UP and complaint is not None and referenced is not None:

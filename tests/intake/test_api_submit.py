@@ -166,3 +166,23 @@ def client_for_token(db):
         return client
 
     return build
+
+
+def test_an_unknown_field_is_refused_with_a_400_naming_it(api):
+    response = api.post(
+        "/api/v1/public/complaints/",
+        {
+            "name": "Ayşe",
+            "email": "ayse@example.com",
+            "subject": "s",
+            "description": "d",
+            "is_staff": True,
+            "stage": "closed",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid"
+    assert set(error["fields"]) == {"is_staff", "stage"}
+    assert not Complaint.objects.exists()

@@ -201,3 +201,22 @@ def test_limits_can_be_switched_off(settings, with_middleware):
     settings.INTAKE_RATE_LIMIT_ENABLED = False
     client = APIClient()
     assert [client.post(API_SUBMIT, FORM, format="json").status_code for _ in range(3)] == [201] * 3
+
+
+@pytest.mark.parametrize(
+    ("remote", "expected"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("", None),
+        ("not-an-address", None),
+    ],
+)
+def test_the_login_lockout_gets_the_client_as_one_ip_address(rf, remote, expected):
+    # django-axes stores it in a GenericIPAddressField: a /64 or "unknown" would
+    # be refused by PostgreSQL's inet type.
+    from intake.ratelimit import client_ip
+
+    request = rf.get("/admin/login/", REMOTE_ADDR=remote)
+    assert client_ip(request) == expected

@@ -440,3 +440,22 @@ def test_the_default_period_is_the_last_twelve_whole_weeks():
 
     assert start == date(2026, 9, 7)  # a Monday, eleven weeks before this one
     assert end == date(2026, 11, 29)  # this week's Sunday
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "date_from=9999-12-31",
+        "date_to=9999-12-31",
+        "date_from=9999-12-31&date_to=9999-12-31",
+        "date_to=0001-01-01",
+        "date_from=0001-01-01&date_to=0001-01-01",
+    ],
+)
+@pytest.mark.parametrize("url", [URL, "/dashboard/breaches.csv"])
+def test_dates_at_the_ends_of_the_calendar_are_refused_not_a_500(client, manager, url, query):
+    client.force_login(manager)
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 200
+    if url.endswith(".csv"):
+        b"".join(response.streaming_content)
