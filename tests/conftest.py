@@ -4,6 +4,12 @@ from config.celery import app as celery_app
 from tests.factories import UserFactory
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "browser: drives Chromium through Playwright (skipped without Chromium)"
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     import os
 
@@ -16,6 +22,30 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL)"))
         if "redis" in item.keywords and not has_redis:
             item.add_marker(pytest.mark.skip(reason="needs Redis (REDIS_URL)"))
+    _leave_out_browser_tests_without_chromium(config, items)
+
+
+def _leave_out_browser_tests_without_chromium(config, items):
+    # One line in the summary says so (pytest_terminal_summary), instead of a
+    # skip line per test.
+    from tests.browser.pages import chromium_missing_reason
+
+    reason = chromium_missing_reason()
+    browser = [item for item in items if "browser" in item.keywords]
+    if not reason or not browser:
+        return
+    items[:] = [item for item in items if "browser" not in item.keywords]
+    config.hook.pytest_deselected(items=browser)
+    config.stash[_BROWSER_SKIPPED] = f"Browser tests not run ({len(browser)}): {reason}"
+
+
+_BROWSER_SKIPPED = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    note = config.stash.get(_BROWSER_SKIPPED, "")
+    if note:
+        terminalreporter.write_line(note, yellow=True, bold=True)
 
 
 @pytest.fixture(autouse=True)
