@@ -7,10 +7,21 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
         from complaints.signals import complaint_event
         from sla import calendar_cache, handlers
 
         complaint_event.connect(handlers.on_complaint_event, dispatch_uid="sla.handlers")
+        # After the one above: the figures read the due dates it writes.
+        complaint_event.connect(
+            handlers.on_complaint_event_figures, dispatch_uid="sla.handlers.figures"
+        )
+        post_delete.connect(
+            handlers.on_figures_deleted,
+            sender="sla.ComplaintFigures",
+            dispatch_uid="sla.handlers.figures_deleted",
+        )
         calendar_cache.receivers_connect()
         _name_actions()
 

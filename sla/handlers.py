@@ -11,7 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from complaints.models import Complaint, ComplaintEvent
-from sla import services
+from complaints.workflow import TRANSITIONS
+from sla import rollup, services
+from sla.targets import DUE_CHANGED
 
 Handler = Callable[[Complaint, ComplaintEvent], None]
 
@@ -58,3 +60,45 @@ def on_complaint_event(
     handler = HANDLERS.get(event.action)
     if handler is not None:
         handler(complaint, event)
+
+
+# --- The dashboard's daily figures (sla.rollup) ----------------------------------------
+# A separate table and receiver, connected after the one above so that it sees
+# the due dates and met times the reactions above have just written.
+
+
+def _figures(complaint: Complaint, event: ComplaintEvent) -> None:
+    rollup.figures_refresh(complaint_id=complaint.pk)
+
+
+def _figures_received(complaint: Complaint, event: ComplaintEvent) -> None:
+    rollup.figures_receive(complaint_id=complaint.pk)
+
+
+# Every code after which a figure's inputs may have changed: the receipt (a new
+# share), every stage change, a new priority, category or due date.
+FIGURES_HANDLERS: dict[str, Handler] = {
+    "complaints.complaint.received": _figures_received,
+    **{
+        code: _figures
+        for code in (
+            *(t.action for t in TRANSITIONS),
+            "complaints.complaint.reprioritized",
+            "complaints.complaint.recategorized",
+            DUE_CHANGED,
+        )
+    },
+}
+
+
+def on_complaint_event_figures(
+    sender: Any, *, event: ComplaintEvent, complaint: Complaint, **kwargs: Any
+) -> None:
+    handler = FIGURES_HANDLERS.get(event.action)
+    if handler is not None:
+        handler(complaint, event)
+
+
+def on_figures_deleted(sender: Any, *, instance: Any, **kwargs: Any) -> None:
+    """A complaint was deleted (its figures row goes with it): take its share out."""
+    rollup.figures_forget(share={name: getattr(instance, name) for name in rollup.SHARE_FIELDS})

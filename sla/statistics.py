@@ -11,16 +11,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, cast
+from functools import reduce
+from operator import or_
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, FloatField, Q
+from django.db.models import Aggregate, Count, FloatField, IntegerField, Q, Sum, Value
 from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Channel, Complaint, Priority
 from sla import conf
-from sla.targets import ACK, RESOLUTION, TARGETS, SlaState, sla_state_q, sla_time_zone
+from sla.models import ComplaintFigures, DailyFigures
+from sla.rollup import COUNTED
+from sla.targets import ACK, RESOLUTION, TARGETS, sla_time_zone
 
 # --- Filters ---------------------------------------------------------------------------
 
@@ -43,13 +47,22 @@ class DashboardFilters:
     category_id: int | None = None
 
     def complaint_q(self) -> Q:
+        """The chosen priority, channel and category, on complaints."""
+        return self._dimensions_q(category="category_id")
+
+    def figures_q(self) -> Q:
+        """The period and the same choices, on the daily figures (sla.rollup)."""
+        period = Q(day__gte=self.date_from, day__lte=self.date_to)
+        return period & self._dimensions_q(category="category")
+
+    def _dimensions_q(self, *, category: str) -> Q:
         q = Q()
         if self.priority:
             q &= Q(priority=self.priority)
         if self.channel:
             q &= Q(channel=self.channel)
         if self.category_id:
-            q &= Q(category_id=self.category_id)
+            q &= Q(**{category: self.category_id})
         return q
 
     def period_bounds(self) -> tuple[datetime, datetime]:
@@ -109,35 +122,14 @@ def compliance(
 ) -> tuple[list[date], dict[str, dict[str, list[Series]]], dict[str, Series], int, int, int]:
     """On-time share of each target per week of receipt, by priority, channel and category.
 
-    One GROUP BY over the complaints received in the period (index on
-    received_at); the rows (weeks x priorities x channels x categories, a few
-    thousand at most) are rolled up here. A target counts once decided: met,
-    or past its due date; on time when met by its due date.
+    Read from the daily figures (sla.rollup), not from the complaints: one
+    query whatever the number of complaints, its rows bounded by days x
+    priorities x channels x categories. A target counts once decided: met, or
+    past its due date; on time when met by its due date. The second half of
+    the query counts the targets still unmet whose due date has passed at
+    ``now`` (the only figure that changes with the clock alone).
     """
-    aggregates: dict[str, Any] = {"n": Count("pk")}
-    for target in TARGETS:
-        is_decided = Q(**{f"{target.met}__isnull": False}) | Q(**{f"{target.due}__lte": now})
-        aggregates[f"{target.name}_decided"] = Count(
-            "pk", filter=is_decided & Q(**{f"{target.due}__isnull": False})
-        )
-        aggregates[f"{target.name}_on_time"] = Count(
-            "pk", filter=sla_state_q(target=target, state=SlaState.MET, now=now)
-        )
-    aggregates["decided"] = Count("pk", filter=Q(decision_notified_at__isnull=False))
-    aggregates["reopened"] = Count(
-        "pk", filter=Q(decision_notified_at__isnull=False, reopen_count__gt=0)
-    )
-    rows = cast(
-        list[dict[str, Any]],
-        list(
-            Complaint.objects.filter(filters.period_q())
-            .filter(filters.complaint_q())
-            .annotate(week=TruncWeek("received_at", tzinfo=sla_time_zone()))
-            .values("week", "priority", "channel", "category_id")
-            .annotate(**aggregates)
-            .order_by()
-        ),
-    )
+    rows = _weekly_figures(filters, now)
     first = _week_start(filters.date_from)
     weeks = []
     cursor = first
@@ -172,7 +164,7 @@ def compliance(
             "category": str(row["category_id"] or ""),
         }
         for target in TARGETS:
-            d = row[f"{target.name}_decided"]
+            d = row[f"{target.name}_met"] + row[f"{target.name}_due_passed"]
             o = row[f"{target.name}_on_time"]
             overall_tally[target.name][0][index] += d
             overall_tally[target.name][1][index] += o
@@ -210,6 +202,63 @@ def compliance(
             ]
     overall = {t.name: series(t.name, t.name, overall_tally[t.name]) for t in TARGETS}
     return weeks, compliance, overall, received, decided, reopened
+
+
+_WEEKLY = ("n", *COUNTED, *(f"{t.name}_due_passed" for t in TARGETS))
+
+
+def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[dict[str, Any]]:
+    """The period's figures per week and dimensions: the daily rollup's sums, plus
+    the unmet targets past due at ``now``, in one query (UNION ALL)."""
+    dimensions = ("priority", "channel", "category")
+    zero = Value(0, output_field=IntegerField())
+    counted = (
+        DailyFigures.objects.filter(filters.figures_q())
+        .annotate(week=TruncWeek("day"))
+        .values("week", *dimensions)
+        .annotate(
+            n=Sum("received"),
+            **{f"s_{name}": Sum(name) for name in COUNTED},
+            **{f"{t.name}_due_passed": zero for t in TARGETS},
+        )
+        # A group whose complaints all moved to other groups (a new category,
+        # say) keeps a row of zeros; the complaints' own GROUP BY had no such row.
+        .filter(n__gt=0)
+        .order_by()
+    )
+    passed = {t.name: Q(**{f"{t.name}_open_due__lte": now}) for t in TARGETS}
+    overdue = (
+        ComplaintFigures.objects.filter(filters.figures_q())
+        .filter(reduce(or_, passed.values()))
+        .annotate(week=TruncWeek("day"))
+        .values("week", *dimensions)
+        .annotate(
+            n=zero,
+            **{f"s_{name}": zero for name in COUNTED},
+            **{f"{t.name}_due_passed": Count("pk", filter=passed[t.name]) for t in TARGETS},
+        )
+        .order_by()
+    )
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in counted.union(overdue, all=True):
+        key = (row["week"], *(row[d] for d in dimensions))
+        values = {name: row[f"s_{name}"] for name in COUNTED}
+        values.update(
+            n=row["n"], **{f"{t.name}_due_passed": row[f"{t.name}_due_passed"] for t in TARGETS}
+        )
+        found = merged.get(key)
+        if found is None:
+            merged[key] = {
+                "week": row["week"],
+                "priority": row["priority"],
+                "channel": row["channel"],
+                "category_id": row["category"],
+                **values,
+            }
+        else:
+            for name in _WEEKLY:
+                found[name] += values[name]
+    return list(merged.values())
 
 
 class _Percentiles(Aggregate):

@@ -1,0 +1,296 @@
+"""The dashboard's daily figures (issue 15, item 3): kept current by the events,
+equal to a recomputation from the complaints, and giving the same dashboard."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from complaints.models import Answer, Category, Channel, Complaint, Kind, RootCause, Stage
+from complaints.services import (
+    complaint_recategorize,
+    complaint_record_answer,
+    complaint_reprioritize,
+    complaint_transition,
+)
+from complaints.workflow import STAGE_ORDER
+from sla import selectors, statistics
+from sla.models import ComplaintFigures, DailyFigures, DailyRootCause
+from sla.rollup import figures_rebuild, figures_receive, figures_refresh
+from sla.selectors import dashboard_get
+from sla.services import sla_sweep
+from sla.statistics import DashboardFilters, default_period
+from sla.targets import TARGETS, SlaState, sla_state_q, sla_time_zone
+
+pytestmark = pytest.mark.django_db
+
+
+# --- The same figures computed from the complaints (what the dashboard did before) ------
+
+
+def raw_weekly(filters: DashboardFilters, now) -> list[dict[str, Any]]:
+    aggregates: dict[str, Any] = {"n": Count("pk")}
+    for t in TARGETS:
+        decided = (Q(**{f"{t.met}__isnull": False}) | Q(**{f"{t.due}__lte": now})) & Q(
+            **{f"{t.due}__isnull": False}
+        )
+        aggregates[f"{t.name}_met"] = Count("pk", filter=decided)
+        aggregates[f"{t.name}_on_time"] = Count(
+            "pk", filter=sla_state_q(target=t, state=SlaState.MET, now=now)
+        )
+    aggregates["decided"] = Count("pk", filter=Q(decision_notified_at__isnull=False))
+    aggregates["reopened"] = Count(
+        "pk", filter=Q(decision_notified_at__isnull=False, reopen_count__gt=0)
+    )
+    rows = list(
+        Complaint.objects.filter(filters.period_q(), filters.complaint_q())
+        .annotate(week=TruncWeek("received_at", tzinfo=sla_time_zone()))
+        .values("week", "priority", "channel", "category_id")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    for row in rows:
+        for t in TARGETS:
+            row[f"{t.name}_due_passed"] = 0
+    return rows
+
+
+def raw_root_causes(filters: DashboardFilters, limit: int = 10) -> list[tuple[str, int]]:
+    rows = (
+        Complaint.objects.filter(
+            filters.period_q(), filters.complaint_q(), root_cause__isnull=False
+        )
+        .values("root_cause__name_tr")
+        .annotate(n=Count("id"))
+        .order_by("-n", "root_cause__name_tr")[:limit]
+    )
+    return [(row["root_cause__name_tr"], row["n"]) for row in rows]
+
+
+def figures_rows() -> dict[str, set[tuple[Any, ...]]]:
+    """The three tables' non-empty rows, without their ids."""
+    daily = {
+        tuple(v for k, v in row.items() if k != "id")
+        for row in DailyFigures.objects.filter(received__gt=0).values()
+    }
+    causes = {
+        tuple(v for k, v in row.items() if k != "id")
+        for row in DailyRootCause.objects.filter(complaints__gt=0).values()
+    }
+    shares = {tuple(row.values()) for row in ComplaintFigures.objects.values()}
+    return {"daily": daily, "root_causes": causes, "complaints": shares}
+
+
+# --- A random sequence of events ----------------------------------------------------------
+
+
+FIELDS = {
+    Stage.TRACKING: lambda rng, actor: {"assignee": actor},
+    Stage.DECISION_NOTIFIED: lambda rng, actor: {"decision": "Karar verildi."},
+}
+
+
+def _step(rng: random.Random, complaint: Complaint, actor) -> None:
+    """One thing that can happen to this complaint next, drawn at random."""
+    stage = Stage(complaint.stage)
+    if stage == Stage.DECISION_NOTIFIED:
+        complaint_record_answer(
+            complaint=complaint,
+            answer=rng.choice([Answer.ACCEPTED, Answer.REJECTED]),
+            channel=Channel.PHONE,
+            reason="Olmadı.",
+            actor=actor,
+        )
+        return
+    if stage not in (Stage.RECEIVED, Stage.ACKNOWLEDGED) and rng.random() < 0.25:
+        if rng.random() < 0.5:
+            current = complaint.priority
+            complaint_reprioritize(
+                complaint=complaint,
+                priority=rng.choice([p for p in ("high", "normal", "low") if p != current]),
+                reason="Durum değişti.",
+                actor=actor,
+            )
+        else:
+            complaint_recategorize(
+                complaint=complaint,
+                category=rng.choice(list(Category.objects.exclude(pk=complaint.category_id))),
+                reason="Yeniden değerlendirildi.",
+                actor=actor,
+            )
+        return
+    to = STAGE_ORDER[STAGE_ORDER.index(stage) + 1]
+    fields: dict[str, Any] = {}
+    if to == Stage.CLASSIFIED:
+        fields = {"category": rng.choice(list(Category.objects.all()))}
+    elif to == Stage.TRACKING:
+        fields = {"assignee": actor}
+    elif to == Stage.RESPONDED:
+        fields = {
+            "root_cause": rng.choice(list(RootCause.objects.all())),
+            "root_cause_analysis": "Analiz.",
+            "solution_proposal": "Öneri.",
+        }
+    elif to == Stage.DECISION_NOTIFIED:
+        fields = {"decision": "Karar."}
+    complaint_transition(complaint=complaint, to=to, actor=actor, fields=fields)
+
+
+def random_history(rng: random.Random, receive, actor, *, steps: int) -> None:
+    now = timezone.now()
+    for _ in range(steps):
+        open_ones = list(Complaint.objects.exclude(stage=Stage.CLOSED).order_by("pk"))
+        draw = rng.random()
+        if draw < 0.25 or not open_ones:
+            receive(
+                at=now - timedelta(days=rng.uniform(0, 30)),
+                channel=rng.choice(list(Channel.values)),
+                kind=rng.choice(list(Kind.values)),
+                phone="+905321112233",
+            )
+        elif draw < 0.3:
+            sla_sweep(now=now + timedelta(hours=rng.uniform(0, 72)))
+        else:
+            _step(rng, rng.choice(open_ones), actor)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_after_a_random_sequence_of_events_the_figures_equal_a_rebuild_from_the_rows(
+    seed, receive, representative
+):
+    random_history(random.Random(seed), receive, representative, steps=70)
+    kept = figures_rows()
+    assert kept["daily"]
+
+    figures_rebuild()
+
+    assert figures_rows() == kept
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_the_dashboard_reads_the_same_figures_from_the_rollup_as_from_the_complaints(
+    seed, receive, representative, monkeypatch
+):
+    random_history(random.Random(seed), receive, representative, steps=60)
+    start, end = default_period(timezone.localdate())
+    moments = [timezone.now() + timedelta(hours=h) for h in (-30, 0, 5, 30, 200)]
+    filters = [
+        DashboardFilters(date_from=start, date_to=end),
+        DashboardFilters(date_from=start, date_to=end, priority="high"),
+        DashboardFilters(date_from=start, date_to=end, channel=Channel.EMAIL),
+        DashboardFilters(
+            date_from=end - timedelta(days=9), date_to=end, category_id=Category.objects.first().pk
+        ),
+    ]
+    for now in moments:
+        for chosen in filters:
+            rolled = dashboard_get(filters=chosen, now=now)
+            with monkeypatch.context() as raw:
+                raw.setattr(statistics, "_weekly_figures", raw_weekly)
+                raw.setattr(selectors, "_root_causes", raw_root_causes)
+                expected = dashboard_get(filters=chosen, now=now)
+            assert rolled.compliance == expected.compliance, (now, chosen)
+            assert rolled.overall == expected.overall
+            assert (rolled.received, rolled.decided, rolled.reopened) == (
+                expected.received,
+                expected.decided,
+                expected.reopened,
+            )
+            assert rolled.root_causes == expected.root_causes
+
+
+def test_an_unmet_target_counts_as_decided_once_its_due_date_has_passed(receive):
+    complaint = receive()
+    start, end = default_period(timezone.localdate())
+    period = DashboardFilters(date_from=start, date_to=end)
+
+    before = dashboard_get(filters=period, now=complaint.ack_due_at - timedelta(minutes=1))
+    after = dashboard_get(filters=period, now=complaint.ack_due_at)
+
+    assert (before.overall["ack"].decided, before.overall["ack"].on_time) == (0, 0)
+    assert (after.overall["ack"].decided, after.overall["ack"].on_time) == (1, 0)
+
+
+def test_each_event_moves_only_its_complaints_share(receive, classify):
+    first = classify(receive(), "financial")
+    receive()
+    financial = Category.objects.get(code="financial")
+
+    row = DailyFigures.objects.get(category=financial.pk)
+    assert (row.received, row.ack_met) == (1, 1)
+    assert DailyFigures.objects.filter(category=0).get().received == 1
+    assert ComplaintFigures.objects.get(pk=first.pk).resolution_open_due == first.resolution_due_at
+
+
+def test_a_refresh_with_nothing_new_changes_nothing(receive, classify):
+    complaint = classify(receive())
+
+    assert figures_refresh(complaint_id=complaint.pk) is False
+
+
+def test_a_second_receipt_of_the_same_complaint_is_not_counted_twice(receive):
+    complaint = receive()
+
+    figures_receive(complaint_id=complaint.pk)
+
+    assert DailyFigures.objects.get().received == 1
+
+
+def test_a_deleted_complaint_leaves_the_figures(receive, classify, superuser):
+    kept = classify(receive())
+    gone = classify(receive())
+    gone.events.all().delete()
+    gone.delete()
+
+    assert DailyFigures.objects.filter(received__gt=0).get().received == 1
+    assert list(ComplaintFigures.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_the_rebuild_command_recomputes_the_figures_and_is_safe_to_run_twice(receive, classify):
+    classify(receive())
+    receive()
+    kept = figures_rows()
+    DailyFigures.objects.all().delete()
+    ComplaintFigures.objects.all().delete()
+
+    for _ in range(2):
+        out = StringIO()
+        call_command("sla_rollup_rebuild", stdout=out)
+        assert figures_rows() == kept
+    assert "2 complaints" in out.getvalue()
+
+
+def test_the_dashboards_period_queries_do_not_read_the_complaints(receive, manager, client):
+    receive()
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dashboard/").status_code == 200
+    period_tables = " ".join(q["sql"] for q in queries.captured_queries if "sla_daily" in q["sql"])
+    assert "sla_dailyfigures" in period_tables
+    assert "sla_dailyrootcause" in period_tables
+
+
+def test_the_backfill_counts_the_targets_it_fills(receive, classify, representative):
+    from tests.helpers import advance
+
+    advance(classify(receive()), Stage.DECISION_NOTIFIED, representative)
+    kept = figures_rows()
+    Complaint.objects.update(
+        ack_due_at=None, ack_met_at=None, resolution_due_at=None, resolution_met_at=None
+    )
+    figures_rebuild()
+    assert figures_rows() != kept
+
+    call_command("sla_backfill", stdout=StringIO())
+
+    assert figures_rows() == kept
