@@ -16,8 +16,17 @@ from operator import or_
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, FloatField, IntegerField, Q, Sum, Value
-from django.db.models.functions import TruncWeek
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    FloatField,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Channel, Complaint, Priority
@@ -149,33 +158,29 @@ def compliance(
     }
     overall_tally = {t.name: ([0] * len(weeks), [0] * len(weeks)) for t in TARGETS}
     received = decided = reopened = 0
-    for row in rows:
-        week = row["week"]
-        week_date = week.astimezone(sla_time_zone()).date() if isinstance(week, datetime) else week
-        index = week_index.get(week_date)
-        received += row["n"]
-        decided += row["decided"]
-        reopened += row["reopened"]
+    names = [t.name for t in TARGETS]
+    for week, dimension_number, key, n, *figures in rows:
+        index = week_index.get(week)
+        counted = dict(zip(COUNTED, figures, strict=False))
+        passed = figures[len(COUNTED) :]
+        dimension = _DIMENSION_OF[dimension_number]
+        if dimension == "priority":  # every complaint has one ("" before classification)
+            received += n
+            decided += counted["decided"]
+            reopened += counted["reopened"]
         if index is None:
             continue
-        keys = {
-            "priority": row["priority"] or "",
-            "channel": row["channel"],
-            "category": str(row["category_id"] or ""),
-        }
-        for target in TARGETS:
-            d = row[f"{target.name}_met"] + row[f"{target.name}_due_passed"]
-            o = row[f"{target.name}_on_time"]
-            overall_tally[target.name][0][index] += d
-            overall_tally[target.name][1][index] += o
-            for dimension, key in keys.items():
-                if not key:
-                    continue  # not classified yet: no priority or category to show
-                slot = tallies[target.name][dimension].setdefault(
-                    key, ([0] * len(weeks), [0] * len(weeks))
-                )
-                slot[0][index] += d
-                slot[1][index] += o
+        for position, name in enumerate(names):
+            d = counted[f"{name}_met"] + passed[position]
+            o = counted[f"{name}_on_time"]
+            if dimension == "priority":
+                overall_tally[name][0][index] += d
+                overall_tally[name][1][index] += o
+            if not key or key == "0":
+                continue  # not classified yet: no priority or category to show
+            slot = tallies[name][dimension].setdefault(key, ([0] * len(weeks), [0] * len(weeks)))
+            slot[0][index] += d
+            slot[1][index] += o
 
     def series(key: str, label: str, tally: tuple[list[int], list[int]]) -> Series:
         decided_w, on_time_w = tally
@@ -204,17 +209,31 @@ def compliance(
     return weeks, compliance, overall, received, decided, reopened
 
 
-_WEEKLY = ("n", *COUNTED, *(f"{t.name}_due_passed" for t in TARGETS))
+# The dimensions of the weekly figures, as numbered in _weekly_figures's rows.
+_DIMENSION_OF = {1: "priority", 2: "channel", 3: "category"}
 
 
-def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[dict[str, Any]]:
-    """The period's figures per week and dimensions: the daily rollup's sums, plus
-    the unmet targets past due at ``now``, in one query (UNION ALL)."""
+def qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any, ...]]:
+    """The period's figures per week, by each dimension in turn, in one query.
+
+    Rows ``(week, dimension, key, n, *COUNTED, *due passed per target)``, with
+    dimension 1 (priority, "" before classification), 2 (channel) or 3
+    (category id as text, "0" before classification). Inside: the daily
+    rollup's sums per week x priority x channel x category, plus the unmet
+    targets past due at ``now`` (UNION ALL); outside, each of those rows counted
+    once per dimension, so the page gets a thousand rows for a year, not the
+    full cross product.
+    """
     dimensions = ("priority", "channel", "category")
     zero = Value(0, output_field=IntegerField())
+    week = Cast(TruncWeek("day"), DateField())
     counted = (
         DailyFigures.objects.filter(filters.figures_q())
-        .annotate(week=TruncWeek("day"))
+        .annotate(week=week)
         .values("week", *dimensions)
         .annotate(
             n=Sum("received"),
@@ -230,7 +249,7 @@ def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[dict[str, 
     overdue = (
         ComplaintFigures.objects.filter(filters.figures_q())
         .filter(reduce(or_, passed.values()))
-        .annotate(week=TruncWeek("day"))
+        .annotate(week=week)
         .values("week", *dimensions)
         .annotate(
             n=zero,
@@ -239,26 +258,33 @@ def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[dict[str, 
         )
         .order_by()
     )
-    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in counted.union(overdue, all=True):
-        key = (row["week"], *(row[d] for d in dimensions))
-        values = {name: row[f"s_{name}"] for name in COUNTED}
-        values.update(
-            n=row["n"], **{f"{t.name}_due_passed": row[f"{t.name}_due_passed"] for t in TARGETS}
-        )
-        found = merged.get(key)
-        if found is None:
-            merged[key] = {
-                "week": row["week"],
-                "priority": row["priority"],
-                "channel": row["channel"],
-                "category_id": row["category"],
-                **values,
-            }
-        else:
-            for name in _WEEKLY:
-                found[name] += values[name]
-    return list(merged.values())
+    inner, params = counted.union(overdue, all=True).query.sql_with_params()
+    sums = ", ".join(
+        f"SUM(g.{qn(name)})"
+        for name in ("n", *(f"s_{c}" for c in COUNTED), *(f"{t.name}_due_passed" for t in TARGETS))
+    )
+    # Plain SQL for what the ORM cannot say (grouping a UNION again); the
+    # inner query is the ORM's, compiled for this database, with its parameters.
+    sql = (
+        f"SELECT g.week, d.dimension, CASE d.dimension WHEN 1 THEN g.priority "  # noqa: S608
+        f"WHEN 2 THEN g.channel ELSE CAST(g.category AS VARCHAR(12)) END AS k, {sums} "
+        f"FROM ({inner}) g CROSS JOIN (SELECT 1 AS dimension UNION ALL SELECT 2 "
+        "UNION ALL SELECT 3) d GROUP BY g.week, d.dimension, k"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # SUM of integers is a numeric on PostgreSQL: back to ints.
+    return [(_as_date(row[0]), row[1], row[2], *(int(v) for v in row[3:])) for row in rows]
+
+
+def _as_date(value: Any) -> date:
+    # The week comes back as a date, or as text from SQLite.
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 class _Percentiles(Aggregate):
