@@ -55,14 +55,22 @@ class SlaDashboard(models.Model):
 # them from the complaints. See docs/sla.md, "Daily figures".
 
 
+class Span(models.TextChoices):
+    """How many days of receipt a row of figures adds up, from ``day`` on."""
+
+    DAY = "day", _("day")
+    WEEK = "week", _("week (Monday to Sunday)")
+
+
 class ComplaintFigures(models.Model):
     """What one complaint adds to the daily figures, as last counted.
 
     The rollup applies the difference between this row and the complaint's
     current state, so any change (a classification, a re-opening, a category
     change) moves exactly this complaint's share. Its open due dates also
-    serve the one figure that changes with the clock alone: a target still
-    unmet counts as decided once its due date has passed.
+    serve the one figure that changes with the clock alone (a target still
+    unmet counts as decided once its due date has passed), and its business
+    seconds the medians and percentiles, which do not add up across days.
     """
 
     complaint = models.OneToOneField(
@@ -78,12 +86,14 @@ class ComplaintFigures(models.Model):
     root_cause = models.IntegerField(default=0)  # the root cause's id; 0 while none
     ack_met = models.PositiveSmallIntegerField(default=0)
     ack_on_time = models.PositiveSmallIntegerField(default=0)
-    ack_open_due = models.DateTimeField(null=True, blank=True)
     resolution_met = models.PositiveSmallIntegerField(default=0)
     resolution_on_time = models.PositiveSmallIntegerField(default=0)
-    resolution_open_due = models.DateTimeField(null=True, blank=True)
     decided = models.PositiveSmallIntegerField(default=0)
     reopened = models.PositiveSmallIntegerField(default=0)
+    ack_open_due = models.DateTimeField(null=True, blank=True)
+    resolution_open_due = models.DateTimeField(null=True, blank=True)
+    ack_seconds = models.PositiveIntegerField(null=True, blank=True)
+    resolution_seconds = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("complaint figures")
@@ -101,6 +111,18 @@ class ComplaintFigures(models.Model):
                 name="sla_figures_res_open",
                 condition=models.Q(resolution_open_due__isnull=False),
             ),
+            # The period's percentiles read only this index (index-only scan).
+            models.Index(
+                fields=[
+                    "day",
+                    "ack_seconds",
+                    "resolution_seconds",
+                    "priority",
+                    "channel",
+                    "category",
+                ],
+                name="sla_figures_seconds",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,9 +130,12 @@ class ComplaintFigures(models.Model):
 
 
 class DailyFigures(models.Model):
-    """Complaints received on one day, by priority, channel and category, and their outcomes."""
+    """Complaints received on one day (or in one week), by priority, channel and
+    category, and their outcomes. Week rows are the sums of their days' rows, so
+    a period reads its whole weeks from seven times fewer rows."""
 
-    day = models.DateField()
+    span = models.CharField(max_length=4, choices=Span.choices, default=Span.DAY)
+    day = models.DateField()  # the first day of the span (a Monday for a week)
     priority = models.CharField(max_length=10, blank=True)
     channel = models.CharField(max_length=10)
     category = models.IntegerField(default=0)
@@ -128,22 +153,25 @@ class DailyFigures(models.Model):
         default_permissions = ()
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "priority", "channel", "category"], name="sla_daily_figures_key"
+                fields=["span", "day", "priority", "channel", "category"],
+                name="sla_daily_figures_key",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.day.isoformat()} {self.priority or '-'} {self.channel} {self.category}"
+        return f"{self.span} {self.day.isoformat()} {self.priority or '-'} {self.channel}"
 
 
 class DailyRootCause(models.Model):
-    """Complaints received on one day with this root cause, by priority, channel and category."""
+    """Complaints received on one day (or in one week) with this root cause, by
+    priority, channel and category."""
 
+    span = models.CharField(max_length=4, choices=Span.choices, default=Span.DAY)
     day = models.DateField()
     priority = models.CharField(max_length=10, blank=True)
     channel = models.CharField(max_length=10)
     category = models.IntegerField(default=0)
-    # No index of its own: the unique key (day first) serves every query.
+    # No index of its own: the unique key (span and day first) serves every query.
     root_cause = models.ForeignKey(
         "complaints.RootCause", on_delete=models.CASCADE, related_name="+", db_index=False
     )
@@ -155,10 +183,10 @@ class DailyRootCause(models.Model):
         default_permissions = ()
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "priority", "channel", "category", "root_cause"],
+                fields=["span", "day", "priority", "channel", "category", "root_cause"],
                 name="sla_daily_root_cause_key",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.day.isoformat()} {self.root_cause_id}"
+        return f"{self.span} {self.day.isoformat()} {self.root_cause_id}"

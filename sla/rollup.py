@@ -2,7 +2,8 @@
 
 Three sla-owned tables (sla.models):
 
-* ``DailyFigures``: per day of receipt, priority, channel and category, the
+* ``DailyFigures``: per day of receipt (and per week: the sum of its days, so
+  that a period reads its whole weeks from fewer rows), priority, channel and category, the
   complaints received and, per target, how many are met and met on time,
   plus how many got a decision and how many of those were re-opened;
 * ``DailyRootCause``: the same days and dimensions, by root cause;
@@ -23,15 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models import Case, Count, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Cast, Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
 from complaints.models import Complaint
-from sla.models import ComplaintFigures, DailyFigures, DailyRootCause
+from sla.models import ComplaintFigures, DailyFigures, DailyRootCause, Span
 from sla.targets import TARGETS, SlaState, sla_state_q, sla_time_zone
 
 __all__ = [
@@ -57,6 +59,7 @@ SHARE_FIELDS: tuple[str, ...] = (
     "root_cause",
     *COUNTED,
     *(f"{t.name}_open_due" for t in TARGETS),
+    *(f"{t.name}_seconds" for t in TARGETS),
 )
 
 
@@ -96,6 +99,8 @@ def share_expressions() -> dict[str, Any]:
             default=Value(None),
             output_field=models.DateTimeField(),
         )
+    for t in TARGETS:
+        share[f"{t.name}_seconds"] = F(t.business_seconds)
     assert tuple(share) == SHARE_FIELDS
     return share
 
@@ -198,17 +203,24 @@ def _apply(*, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> N
     for share, sign in ((old, -1), (new, 1)):
         if share is None:
             continue
-        key = tuple(share[name] for name in KEY)
-        counts = daily.setdefault(key, [0] * (1 + len(COUNTED)))
-        counts[0] += sign
-        for index, name in enumerate(COUNTED, start=1):
-            counts[index] += sign * share[name]
-        if share["root_cause"]:
-            causes.setdefault((*key, share["root_cause"]), [0])[0] += sign
+        day: date = share["day"]
+        rest = tuple(share[name] for name in KEY[1:])
+        # The day's row and its week's row.
+        for key in (
+            (Span.DAY, day, *rest),
+            (Span.WEEK, day - timedelta(days=day.weekday()), *rest),
+        ):
+            counts = daily.setdefault(key, [0] * (1 + len(COUNTED)))
+            counts[0] += sign
+            for index, name in enumerate(COUNTED, start=1):
+                counts[index] += sign * share[name]
+            if share["root_cause"]:
+                causes.setdefault((*key, share["root_cause"]), [0])[0] += sign
     # Sorted, so that two transactions touching the same rows lock them in the
     # same order and cannot deadlock on each other.
-    _upsert(DailyFigures, KEY, ("received", *COUNTED), sorted(daily.items()))
-    _upsert(DailyRootCause, (*KEY, "root_cause"), ("complaints",), sorted(causes.items()))
+    keys = ("span", *KEY)
+    _upsert(DailyFigures, keys, ("received", *COUNTED), sorted(daily.items()))
+    _upsert(DailyRootCause, (*keys, "root_cause"), ("complaints",), sorted(causes.items()))
 
 
 def _column(model: type[models.Model], name: str) -> str:
@@ -241,8 +253,10 @@ def _upsert(
     )
     params: list[Any] = []
     for key_values, count_values in rows:
-        params.append(connection.ops.adapt_datefield_value(key_values[0]))
-        params.extend(key_values[1:])
+        params.extend(
+            connection.ops.adapt_datefield_value(v) if isinstance(v, date) else v
+            for v in key_values
+        )
         params.extend(count_values)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -281,17 +295,36 @@ def figures_rebuild() -> RebuildResult:
         )
         _insert_select(ComplaintFigures, ["complaint", *SHARE_FIELDS], complaints)
         figures = ComplaintFigures.objects.order_by()
+        sums = {"s_received": Count("pk"), **{f"s_{name}": Sum(name) for name in COUNTED}}
+        week = Cast(TruncWeek("day"), models.DateField())
+        dimensions = KEY[1:]
+        # Columns in the SELECT's order: values()'s, then the later annotations.
         _insert_select(
             DailyFigures,
-            [*KEY, "received", *COUNTED],
-            figures.values(*KEY).annotate(
-                s_received=Count("pk"), **{f"s_{name}": Sum(name) for name in COUNTED}
+            [*KEY, "span", "received", *COUNTED],
+            figures.values(*KEY).annotate(s_span=Value(Span.DAY.value), **sums),
+        )
+        _insert_select(
+            DailyFigures,
+            ["day", *dimensions, "span", "received", *COUNTED],
+            figures.annotate(s_week=week)
+            .values("s_week", *dimensions)
+            .annotate(s_span=Value(Span.WEEK.value), **sums),
+        )
+        causes = figures.exclude(root_cause=0)
+        _insert_select(
+            DailyRootCause,
+            [*KEY, "root_cause", "span", "complaints"],
+            causes.values(*KEY, "root_cause").annotate(
+                s_span=Value(Span.DAY.value), s_n=Count("pk")
             ),
         )
         _insert_select(
             DailyRootCause,
-            [*KEY, "root_cause", "complaints"],
-            figures.exclude(root_cause=0).values(*KEY, "root_cause").annotate(s_n=Count("pk")),
+            ["day", *dimensions, "root_cause", "span", "complaints"],
+            causes.annotate(s_week=week)
+            .values("s_week", *dimensions, "root_cause")
+            .annotate(s_span=Value(Span.WEEK.value), s_n=Count("pk")),
         )
     return RebuildResult(
         complaints=ComplaintFigures.objects.count(),
@@ -302,7 +335,7 @@ def figures_rebuild() -> RebuildResult:
 
 def _insert_select(model: type[models.Model], fields: Sequence[str], queryset: Any) -> None:
     # The SELECT is Django's, compiled for this database; its columns come in
-    # the order of ``fields`` (plain fields first, then annotations in order).
+    # the order of ``fields`` (values()'s order, then the later annotations).
     qn = connection.ops.quote_name
     columns = ", ".join(qn(_column(model, name)) for name in fields)
     sql, params = queryset.query.sql_with_params()

@@ -151,7 +151,7 @@ def _root_causes(filters: DashboardFilters, limit: int = 10) -> list[tuple[str, 
     english = (get_language() or "tr").startswith("en")
     # From the daily figures (sla.rollup): rows per day and dimensions, not per complaint.
     rows = (
-        DailyRootCause.objects.filter(filters.figures_q())
+        DailyRootCause.objects.filter(filters.rollup_q())
         .values("root_cause__name_tr", "root_cause__name_en")
         .annotate(n=Sum("complaints"))
         .filter(n__gt=0)

@@ -138,3 +138,31 @@ def root_causes_from_complaints(
         .order_by("-n", "root_cause__name_tr")[:limit]
     )
     return [(row["root_cause__name_tr"], row["n"]) for row in rows]
+
+
+def timings_from_complaints(filters: DashboardFilters) -> dict[str, float | None]:
+    """Median and 90th percentile business hours, sorted here from the complaints' columns."""
+    values: dict[str, list[int]] = {"ack": [], "decision": []}
+    rows = Complaint.objects.filter(filters.period_q(), filters.complaint_q()).values_list(
+        "ack_business_seconds", "resolution_business_seconds"
+    )
+    for ack, decision in rows:
+        if ack is not None:
+            values["ack"].append(ack)
+        if decision is not None:
+            values["decision"].append(decision)
+    result: dict[str, float | None] = {}
+    for name, found in values.items():
+        found.sort()
+        for label, fraction in (("p50", 0.5), ("p90", 0.9)):
+            result[f"{name}_{label}"] = _percentile(found, fraction)
+    return result
+
+
+def _percentile(values: list[int], fraction: float) -> float | None:
+    if not values:
+        return None
+    position = fraction * (len(values) - 1)
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    return round((values[low] + (values[high] - values[low]) * (position - low)) / 3600.0, 1)

@@ -23,12 +23,16 @@ from complaints.services import (
 )
 from complaints.workflow import STAGE_ORDER
 from sla import selectors, statistics
-from sla.models import ComplaintFigures, DailyFigures, DailyRootCause
+from sla.models import ComplaintFigures, DailyFigures, DailyRootCause, Span
 from sla.rollup import figures_rebuild, figures_receive, figures_refresh
 from sla.selectors import dashboard_get
 from sla.services import sla_sweep
 from sla.statistics import DashboardFilters, default_period
-from tests.sla.reference import compliance_from_complaints, root_causes_from_complaints
+from tests.sla.reference import (
+    compliance_from_complaints,
+    root_causes_from_complaints,
+    timings_from_complaints,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +160,7 @@ def test_the_dashboard_reads_the_same_figures_from_the_rollup_as_from_the_compla
             ), (now, chosen)
             with translation.override("tr"):
                 assert selectors._root_causes(chosen) == root_causes_from_complaints(chosen)
+            assert statistics.timings(chosen) == timings_from_complaints(chosen)
 
 
 def test_an_unmet_target_counts_as_decided_once_its_due_date_has_passed(receive):
@@ -175,9 +180,9 @@ def test_each_event_moves_only_its_complaints_share(receive, classify):
     receive()
     financial = Category.objects.get(code="financial")
 
-    row = DailyFigures.objects.get(category=financial.pk)
+    row = DailyFigures.objects.get(span=Span.DAY, category=financial.pk)
     assert (row.received, row.ack_met) == (1, 1)
-    assert DailyFigures.objects.filter(category=0).get().received == 1
+    assert DailyFigures.objects.get(span=Span.DAY, category=0).received == 1
     assert ComplaintFigures.objects.get(pk=first.pk).resolution_open_due == first.resolution_due_at
 
 
@@ -192,7 +197,7 @@ def test_a_second_receipt_of_the_same_complaint_is_not_counted_twice(receive):
 
     figures_receive(complaint_id=complaint.pk)
 
-    assert DailyFigures.objects.get().received == 1
+    assert DailyFigures.objects.get(span=Span.DAY).received == 1
 
 
 def test_a_deleted_complaint_leaves_the_figures(receive, classify, superuser):
@@ -201,7 +206,7 @@ def test_a_deleted_complaint_leaves_the_figures(receive, classify, superuser):
     gone.events.all().delete()
     gone.delete()
 
-    assert DailyFigures.objects.filter(received__gt=0).get().received == 1
+    assert DailyFigures.objects.filter(span=Span.DAY, received__gt=0).get().received == 1
     assert list(ComplaintFigures.objects.values_list("pk", flat=True)) == [kept.pk]
 
 
@@ -243,3 +248,56 @@ def test_the_backfill_counts_the_targets_it_fills(receive, classify, representat
     call_command("sla_backfill", stdout=StringIO())
 
     assert figures_rows() == kept
+
+
+def test_each_week_row_is_the_sum_of_its_days(receive, representative):
+    random_history(random.Random(9), receive, representative, steps=40)
+    weeks: dict[tuple, list[int]] = {}
+    for row in DailyFigures.objects.filter(span=Span.DAY).values():
+        monday = row["day"] - timedelta(days=row["day"].weekday())
+        key = (monday, row["priority"], row["channel"], row["category"])
+        sums = weeks.setdefault(key, [0, 0, 0])
+        for i, name in enumerate(("received", "ack_met", "resolution_on_time")):
+            sums[i] += row[name]
+
+    found = {
+        (r["day"], r["priority"], r["channel"], r["category"]): [
+            r["received"],
+            r["ack_met"],
+            r["resolution_on_time"],
+        ]
+        for r in DailyFigures.objects.filter(span=Span.WEEK).values()
+    }
+    assert {k: v for k, v in found.items() if any(v)} == {k: v for k, v in weeks.items() if any(v)}
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [
+        ("2026-11-02", "2026-11-29"),  # whole weeks only
+        ("2026-11-04", "2026-11-26"),  # days around two whole weeks
+        ("2026-11-04", "2026-11-07"),  # inside one week
+        ("2026-11-29", "2026-11-30"),  # a Sunday and the next Monday
+    ],
+)
+def test_a_period_counts_each_day_once_whatever_its_edges(date_from, date_to):
+    from datetime import date
+
+    filters = DashboardFilters(
+        date_from=date.fromisoformat(date_from), date_to=date.fromisoformat(date_to)
+    )
+    days = (filters.date_to - filters.date_from).days + 1
+    for offset in range(-3, days + 3):
+        day = filters.date_from + timedelta(days=offset)
+        monday = day - timedelta(days=day.weekday())
+        DailyFigures.objects.create(span=Span.DAY, day=day, channel="web", received=1)
+        week, _ = DailyFigures.objects.get_or_create(
+            span=Span.WEEK, day=monday, channel="web", defaults={"received": 0}
+        )
+        DailyFigures.objects.filter(pk=week.pk).update(received=week.received + 1)
+
+    counted = sum(
+        DailyFigures.objects.filter(filters.rollup_q()).values_list("received", flat=True)
+    )
+
+    assert counted == days
