@@ -9,10 +9,13 @@ that caused it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
-from sla import services
+from complaints.workflow import TRANSITIONS
+from sla import rollup, services
+from sla.targets import DUE_CHANGED
 
 Handler = Callable[[Complaint, ComplaintEvent], None]
 
@@ -51,3 +54,37 @@ HANDLERS: dict[str, Handler] = {
     codes.REOPENED: _reopened,
     codes.DECISION_NOTIFIED: _decision_notified,
 }
+
+
+# --- The dashboard's daily figures (sla.rollup) ----------------------------------------
+# A separate table and receiver, connected after the one above so that it sees
+# the due dates and met times the reactions above have just written.
+
+
+def _figures(complaint: Complaint, event: ComplaintEvent) -> None:
+    rollup.figures_refresh(complaint_id=complaint.pk)
+
+
+def _figures_received(complaint: Complaint, event: ComplaintEvent) -> None:
+    rollup.figures_receive(complaint_id=complaint.pk)
+
+
+# Every code after which a figure's inputs may have changed: the receipt (a new
+# share), every stage change, a new priority, category or due date.
+FIGURES_HANDLERS: dict[str, Handler] = {
+    codes.RECEIVED: _figures_received,
+    **{
+        code: _figures
+        for code in (
+            *(t.action for t in TRANSITIONS),
+            codes.REPRIORITIZED,
+            codes.RECATEGORIZED,
+            DUE_CHANGED,
+        )
+    },
+}
+
+
+def on_figures_deleted(sender: Any, *, instance: Any, **kwargs: Any) -> None:
+    """A complaint was deleted (its figures row goes with it): take its share out."""
+    rollup.figures_forget(share={name: getattr(instance, name) for name in rollup.SHARE_FIELDS})

@@ -47,3 +47,146 @@ class SlaDashboard(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+# --- The dashboard's daily figures ---------------------------------------------------------
+# Kept current by sla.handlers (sla.rollup) inside the transaction of every
+# history row that can change them; ``manage.py sla_rollup_rebuild`` recomputes
+# them from the complaints. See docs/sla.md, "Daily figures".
+
+
+class Span(models.TextChoices):
+    """How many days of receipt a row of figures adds up, from ``day`` on."""
+
+    DAY = "day", _("day")
+    WEEK = "week", _("week (Monday to Sunday)")
+
+
+class ComplaintFigures(models.Model):
+    """What one complaint adds to the daily figures, as last counted.
+
+    The rollup applies the difference between this row and the complaint's
+    current state, so any change (a classification, a re-opening, a category
+    change) moves exactly this complaint's share. Its open due dates also
+    serve the one figure that changes with the clock alone (a target still
+    unmet counts as decided once its due date has passed), and its business
+    seconds the medians and percentiles, which do not add up across days.
+    """
+
+    complaint = models.OneToOneField(
+        "complaints.Complaint",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="sla_figures",
+    )
+    day = models.DateField()  # of receipt, in SLA_TIME_ZONE
+    priority = models.CharField(max_length=10, blank=True)
+    channel = models.CharField(max_length=10)
+    category = models.IntegerField(default=0)  # the category's id; 0 before classification
+    root_cause = models.IntegerField(default=0)  # the root cause's id; 0 while none
+    ack_met = models.PositiveSmallIntegerField(default=0)
+    ack_on_time = models.PositiveSmallIntegerField(default=0)
+    resolution_met = models.PositiveSmallIntegerField(default=0)
+    resolution_on_time = models.PositiveSmallIntegerField(default=0)
+    decided = models.PositiveSmallIntegerField(default=0)
+    reopened = models.PositiveSmallIntegerField(default=0)
+    ack_open_due = models.DateTimeField(null=True, blank=True)
+    resolution_open_due = models.DateTimeField(null=True, blank=True)
+    ack_seconds = models.PositiveIntegerField(null=True, blank=True)
+    resolution_seconds = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint figures")
+        verbose_name_plural = _("complaint figures")
+        default_permissions = ()
+        indexes = [
+            # Unmet targets past due, by day of receipt: the clock-driven part.
+            models.Index(
+                fields=["day", "ack_open_due"],
+                name="sla_figures_ack_open",
+                condition=models.Q(ack_open_due__isnull=False),
+            ),
+            models.Index(
+                fields=["day", "resolution_open_due"],
+                name="sla_figures_res_open",
+                condition=models.Q(resolution_open_due__isnull=False),
+            ),
+            # The period's percentiles read only this index (index-only scan).
+            models.Index(
+                fields=[
+                    "day",
+                    "ack_seconds",
+                    "resolution_seconds",
+                    "priority",
+                    "channel",
+                    "category",
+                ],
+                name="sla_figures_seconds",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.day.isoformat()}"
+
+
+class DailyFigures(models.Model):
+    """Complaints received on one day (or in one week), by priority, channel and
+    category, and their outcomes. Week rows are the sums of their days' rows, so
+    a period reads its whole weeks from seven times fewer rows."""
+
+    span = models.CharField(max_length=4, choices=Span.choices, default=Span.DAY)
+    day = models.DateField()  # the first day of the span (a Monday for a week)
+    priority = models.CharField(max_length=10, blank=True)
+    channel = models.CharField(max_length=10)
+    category = models.IntegerField(default=0)
+    received = models.IntegerField(default=0)
+    ack_met = models.IntegerField(default=0)
+    ack_on_time = models.IntegerField(default=0)
+    resolution_met = models.IntegerField(default=0)
+    resolution_on_time = models.IntegerField(default=0)
+    decided = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily figures")
+        verbose_name_plural = _("daily figures")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["span", "day", "priority", "channel", "category"],
+                name="sla_daily_figures_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.span} {self.day.isoformat()} {self.priority or '-'} {self.channel}"
+
+
+class DailyRootCause(models.Model):
+    """Complaints received on one day (or in one week) with this root cause, by
+    priority, channel and category."""
+
+    span = models.CharField(max_length=4, choices=Span.choices, default=Span.DAY)
+    day = models.DateField()
+    priority = models.CharField(max_length=10, blank=True)
+    channel = models.CharField(max_length=10)
+    category = models.IntegerField(default=0)
+    # No index of its own: the unique key (span and day first) serves every query.
+    root_cause = models.ForeignKey(
+        "complaints.RootCause", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    complaints = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily root cause")
+        verbose_name_plural = _("daily root causes")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["span", "day", "priority", "channel", "category", "root_cause"],
+                name="sla_daily_root_cause_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.span} {self.day.isoformat()} {self.root_cause_id}"

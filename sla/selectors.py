@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Category, Complaint, Priority, Stage
 from complaints.workflow import OPEN_STAGES
 from sla import conf
+from sla.models import DailyRootCause
 from sla.statistics import (
     DashboardFilters,
     Series,
@@ -148,12 +149,12 @@ def _root_causes(filters: DashboardFilters, limit: int = 10) -> list[tuple[str, 
     """The most frequent root causes found in the period (PROCESS.md: managers
     follow root causes so that problems do not recur)."""
     english = (get_language() or "tr").startswith("en")
+    # From the daily figures (sla.rollup): rows per day and dimensions, not per complaint.
     rows = (
-        Complaint.objects.filter(
-            filters.period_q(), filters.complaint_q(), root_cause__isnull=False
-        )
+        DailyRootCause.objects.filter(filters.rollup_q())
         .values("root_cause__name_tr", "root_cause__name_en")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("complaints"))
+        .filter(n__gt=0)
         .order_by("-n", "root_cause__name_tr")[:limit]
     )
     return [

@@ -11,16 +11,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, cast
+from functools import reduce
+from operator import or_
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, FloatField, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    FloatField,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Channel, Complaint, Priority
+from complaints.models import Channel, Priority
 from sla import conf
-from sla.targets import ACK, RESOLUTION, TARGETS, SlaState, sla_state_q, sla_time_zone
+from sla.models import ComplaintFigures, DailyFigures, Span
+from sla.rollup import COUNTED
+from sla.targets import ACK, RESOLUTION, TARGETS, sla_time_zone
 
 # --- Filters ---------------------------------------------------------------------------
 
@@ -43,13 +56,38 @@ class DashboardFilters:
     category_id: int | None = None
 
     def complaint_q(self) -> Q:
+        """The chosen priority, channel and category, on complaints."""
+        return self._dimensions_q(category="category_id")
+
+    def figures_q(self) -> Q:
+        """The period and the same choices, on the complaints' figures (sla.rollup)."""
+        period = Q(day__gte=self.date_from, day__lte=self.date_to)
+        return period & self._dimensions_q(category="category")
+
+    def rollup_q(self) -> Q:
+        """The period and the same choices, on the daily and weekly rows (sla.rollup):
+        the whole weeks inside the period from week rows, the days around them
+        from day rows."""
+        first_monday = self.date_from + timedelta(days=(7 - self.date_from.weekday()) % 7)
+        last_sunday = self.date_to - timedelta(days=(self.date_to.weekday() + 1) % 7)
+        if first_monday + timedelta(days=6) > last_sunday:  # no whole week inside
+            spans = Q(span=Span.DAY, day__gte=self.date_from, day__lte=self.date_to)
+        else:
+            spans = (
+                Q(span=Span.WEEK, day__gte=first_monday, day__lte=last_sunday - timedelta(days=6))
+                | Q(span=Span.DAY, day__gte=self.date_from, day__lt=first_monday)
+                | Q(span=Span.DAY, day__gt=last_sunday, day__lte=self.date_to)
+            )
+        return spans & self._dimensions_q(category="category")
+
+    def _dimensions_q(self, *, category: str) -> Q:
         q = Q()
         if self.priority:
             q &= Q(priority=self.priority)
         if self.channel:
             q &= Q(channel=self.channel)
         if self.category_id:
-            q &= Q(category_id=self.category_id)
+            q &= Q(**{category: self.category_id})
         return q
 
     def period_bounds(self) -> tuple[datetime, datetime]:
@@ -109,35 +147,14 @@ def compliance(
 ) -> tuple[list[date], dict[str, dict[str, list[Series]]], dict[str, Series], int, int, int]:
     """On-time share of each target per week of receipt, by priority, channel and category.
 
-    One GROUP BY over the complaints received in the period (index on
-    received_at); the rows (weeks x priorities x channels x categories, a few
-    thousand at most) are rolled up here. A target counts once decided: met,
-    or past its due date; on time when met by its due date.
+    Read from the daily figures (sla.rollup), not from the complaints: one
+    query whatever the number of complaints, its rows bounded by days x
+    priorities x channels x categories. A target counts once decided: met, or
+    past its due date; on time when met by its due date. The second half of
+    the query counts the targets still unmet whose due date has passed at
+    ``now`` (the only figure that changes with the clock alone).
     """
-    aggregates: dict[str, Any] = {"n": Count("pk")}
-    for target in TARGETS:
-        is_decided = Q(**{f"{target.met}__isnull": False}) | Q(**{f"{target.due}__lte": now})
-        aggregates[f"{target.name}_decided"] = Count(
-            "pk", filter=is_decided & Q(**{f"{target.due}__isnull": False})
-        )
-        aggregates[f"{target.name}_on_time"] = Count(
-            "pk", filter=sla_state_q(target=target, state=SlaState.MET, now=now)
-        )
-    aggregates["decided"] = Count("pk", filter=Q(decision_notified_at__isnull=False))
-    aggregates["reopened"] = Count(
-        "pk", filter=Q(decision_notified_at__isnull=False, reopen_count__gt=0)
-    )
-    rows = cast(
-        list[dict[str, Any]],
-        list(
-            Complaint.objects.filter(filters.period_q())
-            .filter(filters.complaint_q())
-            .annotate(week=TruncWeek("received_at", tzinfo=sla_time_zone()))
-            .values("week", "priority", "channel", "category_id")
-            .annotate(**aggregates)
-            .order_by()
-        ),
-    )
+    rows = _weekly_figures(filters, now)
     first = _week_start(filters.date_from)
     weeks = []
     cursor = first
@@ -157,33 +174,29 @@ def compliance(
     }
     overall_tally = {t.name: ([0] * len(weeks), [0] * len(weeks)) for t in TARGETS}
     received = decided = reopened = 0
-    for row in rows:
-        week = row["week"]
-        week_date = week.astimezone(sla_time_zone()).date() if isinstance(week, datetime) else week
-        index = week_index.get(week_date)
-        received += row["n"]
-        decided += row["decided"]
-        reopened += row["reopened"]
+    names = [t.name for t in TARGETS]
+    for week, dimension_number, key, n, *figures in rows:
+        index = week_index.get(week)
+        counted = dict(zip(COUNTED, figures, strict=False))
+        passed = figures[len(COUNTED) :]
+        dimension = _DIMENSION_OF[dimension_number]
+        if dimension == "priority":  # every complaint has one ("" before classification)
+            received += n
+            decided += counted["decided"]
+            reopened += counted["reopened"]
         if index is None:
             continue
-        keys = {
-            "priority": row["priority"] or "",
-            "channel": row["channel"],
-            "category": str(row["category_id"] or ""),
-        }
-        for target in TARGETS:
-            d = row[f"{target.name}_decided"]
-            o = row[f"{target.name}_on_time"]
-            overall_tally[target.name][0][index] += d
-            overall_tally[target.name][1][index] += o
-            for dimension, key in keys.items():
-                if not key:
-                    continue  # not classified yet: no priority or category to show
-                slot = tallies[target.name][dimension].setdefault(
-                    key, ([0] * len(weeks), [0] * len(weeks))
-                )
-                slot[0][index] += d
-                slot[1][index] += o
+        for position, name in enumerate(names):
+            d = counted[f"{name}_met"] + passed[position]
+            o = counted[f"{name}_on_time"]
+            if dimension == "priority":
+                overall_tally[name][0][index] += d
+                overall_tally[name][1][index] += o
+            if not key or key == "0":
+                continue  # not classified yet: no priority or category to show
+            slot = tallies[name][dimension].setdefault(key, ([0] * len(weeks), [0] * len(weeks)))
+            slot[0][index] += d
+            slot[1][index] += o
 
     def series(key: str, label: str, tally: tuple[list[int], list[int]]) -> Series:
         decided_w, on_time_w = tally
@@ -212,6 +225,84 @@ def compliance(
     return weeks, compliance, overall, received, decided, reopened
 
 
+# The dimensions of the weekly figures, as numbered in _weekly_figures's rows.
+_DIMENSION_OF = {1: "priority", 2: "channel", 3: "category"}
+
+
+def qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any, ...]]:
+    """The period's figures per week, by each dimension in turn, in one query.
+
+    Rows ``(week, dimension, key, n, *COUNTED, *due passed per target)``, with
+    dimension 1 (priority, "" before classification), 2 (channel) or 3
+    (category id as text, "0" before classification). Inside: the daily
+    rollup's sums per week x priority x channel x category, plus the unmet
+    targets past due at ``now`` (UNION ALL); outside, each of those rows counted
+    once per dimension, so the page gets a thousand rows for a year, not the
+    full cross product.
+    """
+    dimensions = ("priority", "channel", "category")
+    zero = Value(0, output_field=IntegerField())
+    week = Cast(TruncWeek("day"), DateField())
+    counted = (
+        DailyFigures.objects.filter(filters.rollup_q())
+        .annotate(week=week)
+        .values("week", *dimensions)
+        .annotate(
+            n=Sum("received"),
+            **{f"s_{name}": Sum(name) for name in COUNTED},
+            **{f"{t.name}_due_passed": zero for t in TARGETS},
+        )
+        # A group whose complaints all moved to other groups (a new category,
+        # say) keeps a row of zeros; the complaints' own GROUP BY had no such row.
+        .filter(n__gt=0)
+        .order_by()
+    )
+    passed = {t.name: Q(**{f"{t.name}_open_due__lte": now}) for t in TARGETS}
+    overdue = (
+        ComplaintFigures.objects.filter(filters.figures_q())
+        .filter(reduce(or_, passed.values()))
+        .annotate(week=week)
+        .values("week", *dimensions)
+        .annotate(
+            n=zero,
+            **{f"s_{name}": zero for name in COUNTED},
+            **{f"{t.name}_due_passed": Count("pk", filter=passed[t.name]) for t in TARGETS},
+        )
+        .order_by()
+    )
+    inner, params = counted.union(overdue, all=True).query.sql_with_params()
+    sums = ", ".join(
+        f"SUM(g.{qn(name)})"
+        for name in ("n", *(f"s_{c}" for c in COUNTED), *(f"{t.name}_due_passed" for t in TARGETS))
+    )
+    # Plain SQL for what the ORM cannot say (grouping a UNION again); the
+    # inner query is the ORM's, compiled for this database, with its parameters.
+    sql = (
+        f"SELECT g.week, d.dimension, CASE d.dimension WHEN 1 THEN g.priority "  # noqa: S608
+        f"WHEN 2 THEN g.channel ELSE CAST(g.category AS VARCHAR(12)) END AS k, {sums} "
+        f"FROM ({inner}) g CROSS JOIN (SELECT 1 AS dimension UNION ALL SELECT 2 "
+        "UNION ALL SELECT 3) d GROUP BY g.week, d.dimension, k"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # SUM of integers is a numeric on PostgreSQL: back to ints.
+    return [(_as_date(row[0]), row[1], row[2], *(int(v) for v in row[3:])) for row in rows]
+
+
+def _as_date(value: Any) -> date:
+    # The week comes back as a date, or as text from SQLite.
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
 class _Percentiles(Aggregate):
     """PostgreSQL's percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY x).
 
@@ -238,8 +329,10 @@ def timings(filters: DashboardFilters) -> dict[str, float | None]:
     number of rows; other databases (SQLite in development) read the column
     and sort it here, still one query.
     """
-    queryset = Complaint.objects.filter(filters.period_q()).filter(filters.complaint_q())
-    columns = {"ack": ACK.business_seconds, "decision": RESOLUTION.business_seconds}
+    # The complaints' figures hold each complaint's business seconds in a narrow
+    # table whose index covers the period, the filters and both columns.
+    queryset = ComplaintFigures.objects.filter(filters.figures_q())
+    columns = {"ack": f"{ACK.name}_seconds", "decision": f"{RESOLUTION.name}_seconds"}
     result: dict[str, float | None] = {}
     if connection.vendor == "postgresql":
         found = queryset.aggregate(

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from complaints.models import Complaint, Stage
+from sla.rollup import figures_refresh
 from sla.services import (
     complaint_ack_due_set,
     complaint_ack_met,
@@ -53,3 +54,5 @@ class Command(BaseCommand):
             complaint_resolution_due_set(complaint=complaint)
         if complaint.decision_notified_at is not None and complaint.resolution_met_at is None:
             complaint_resolution_met(complaint=complaint, met_at=complaint.decision_notified_at)
+        # The services were called directly (no history row): count the changes.
+        figures_refresh(complaint_id=complaint.pk)

@@ -1,0 +1,303 @@
+"""The dashboard's daily figures (issue 15, item 3): kept current by the events,
+equal to a recomputation from the complaints, and giving the same dashboard."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from complaints.models import Answer, Category, Channel, Complaint, Kind, RootCause, Stage
+from complaints.services import (
+    complaint_recategorize,
+    complaint_record_answer,
+    complaint_reprioritize,
+    complaint_transition,
+)
+from complaints.workflow import STAGE_ORDER
+from sla import selectors, statistics
+from sla.models import ComplaintFigures, DailyFigures, DailyRootCause, Span
+from sla.rollup import figures_rebuild, figures_receive, figures_refresh
+from sla.selectors import dashboard_get
+from sla.services import sla_sweep
+from sla.statistics import DashboardFilters, default_period
+from tests.sla.reference import (
+    compliance_from_complaints,
+    root_causes_from_complaints,
+    timings_from_complaints,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def figures_rows() -> dict[str, set[tuple[Any, ...]]]:
+    """The three tables' non-empty rows, without their ids."""
+    daily = {
+        tuple(v for k, v in row.items() if k != "id")
+        for row in DailyFigures.objects.filter(received__gt=0).values()
+    }
+    causes = {
+        tuple(v for k, v in row.items() if k != "id")
+        for row in DailyRootCause.objects.filter(complaints__gt=0).values()
+    }
+    shares = {tuple(row.values()) for row in ComplaintFigures.objects.values()}
+    return {"daily": daily, "root_causes": causes, "complaints": shares}
+
+
+# --- A random sequence of events ----------------------------------------------------------
+
+
+FIELDS = {
+    Stage.TRACKING: lambda rng, actor: {"assignee": actor},
+    Stage.DECISION_NOTIFIED: lambda rng, actor: {"decision": "Karar verildi."},
+}
+
+
+def _step(rng: random.Random, complaint: Complaint, actor) -> None:
+    """One thing that can happen to this complaint next, drawn at random."""
+    stage = Stage(complaint.stage)
+    if stage == Stage.DECISION_NOTIFIED:
+        complaint_record_answer(
+            complaint=complaint,
+            answer=rng.choice([Answer.ACCEPTED, Answer.REJECTED]),
+            channel=Channel.PHONE,
+            reason="Olmadı.",
+            actor=actor,
+        )
+        return
+    if stage not in (Stage.RECEIVED, Stage.ACKNOWLEDGED) and rng.random() < 0.25:
+        if rng.random() < 0.5:
+            current = complaint.priority
+            complaint_reprioritize(
+                complaint=complaint,
+                priority=rng.choice([p for p in ("high", "normal", "low") if p != current]),
+                reason="Durum değişti.",
+                actor=actor,
+            )
+        else:
+            complaint_recategorize(
+                complaint=complaint,
+                category=rng.choice(list(Category.objects.exclude(pk=complaint.category_id))),
+                reason="Yeniden değerlendirildi.",
+                actor=actor,
+            )
+        return
+    to = STAGE_ORDER[STAGE_ORDER.index(stage) + 1]
+    fields: dict[str, Any] = {}
+    if to == Stage.CLASSIFIED:
+        fields = {"category": rng.choice(list(Category.objects.all()))}
+    elif to == Stage.TRACKING:
+        fields = {"assignee": actor}
+    elif to == Stage.RESPONDED:
+        fields = {
+            "root_cause": rng.choice(list(RootCause.objects.all())),
+            "root_cause_analysis": "Analiz.",
+            "solution_proposal": "Öneri.",
+        }
+    elif to == Stage.DECISION_NOTIFIED:
+        fields = {"decision": "Karar."}
+    complaint_transition(complaint=complaint, to=to, actor=actor, fields=fields)
+
+
+def random_history(rng: random.Random, receive, actor, *, steps: int) -> None:
+    now = timezone.now()
+    for _ in range(steps):
+        open_ones = list(Complaint.objects.exclude(stage=Stage.CLOSED).order_by("pk"))
+        draw = rng.random()
+        if draw < 0.25 or not open_ones:
+            receive(
+                at=now - timedelta(days=rng.uniform(0, 30)),
+                channel=rng.choice(list(Channel.values)),
+                kind=rng.choice(list(Kind.values)),
+                phone="+905321112233",
+            )
+        elif draw < 0.3:
+            sla_sweep(now=now + timedelta(hours=rng.uniform(0, 72)))
+        else:
+            _step(rng, rng.choice(open_ones), actor)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_after_a_random_sequence_of_events_the_figures_equal_a_rebuild_from_the_rows(
+    seed, receive, representative
+):
+    random_history(random.Random(seed), receive, representative, steps=70)
+    kept = figures_rows()
+    assert kept["daily"]
+
+    figures_rebuild()
+
+    assert figures_rows() == kept
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_the_dashboard_reads_the_same_figures_from_the_rollup_as_from_the_complaints(
+    seed, receive, representative
+):
+    random_history(random.Random(seed), receive, representative, steps=60)
+    start, end = default_period(timezone.localdate())
+    moments = [timezone.now() + timedelta(hours=h) for h in (-30, 0, 5, 30, 200)]
+    filters = [
+        DashboardFilters(date_from=start, date_to=end),
+        DashboardFilters(date_from=start, date_to=end, priority="high"),
+        DashboardFilters(date_from=start, date_to=end, channel=Channel.EMAIL),
+        DashboardFilters(
+            date_from=end - timedelta(days=9), date_to=end, category_id=Category.objects.first().pk
+        ),
+    ]
+    categories = selectors.categories_by_id()
+    for now in moments:
+        for chosen in filters:
+            assert statistics.compliance(chosen, now, categories) == compliance_from_complaints(
+                chosen, now, categories
+            ), (now, chosen)
+            with translation.override("tr"):
+                assert selectors._root_causes(chosen) == root_causes_from_complaints(chosen)
+            assert statistics.timings(chosen) == timings_from_complaints(chosen)
+
+
+def test_an_unmet_target_counts_as_decided_once_its_due_date_has_passed(receive):
+    complaint = receive()
+    start, end = default_period(timezone.localdate())
+    period = DashboardFilters(date_from=start, date_to=end)
+
+    before = dashboard_get(filters=period, now=complaint.ack_due_at - timedelta(minutes=1))
+    after = dashboard_get(filters=period, now=complaint.ack_due_at)
+
+    assert (before.overall["ack"].decided, before.overall["ack"].on_time) == (0, 0)
+    assert (after.overall["ack"].decided, after.overall["ack"].on_time) == (1, 0)
+
+
+def test_each_event_moves_only_its_complaints_share(receive, classify):
+    first = classify(receive(), "financial")
+    receive()
+    financial = Category.objects.get(code="financial")
+
+    row = DailyFigures.objects.get(span=Span.DAY, category=financial.pk)
+    assert (row.received, row.ack_met) == (1, 1)
+    assert DailyFigures.objects.get(span=Span.DAY, category=0).received == 1
+    assert ComplaintFigures.objects.get(pk=first.pk).resolution_open_due == first.resolution_due_at
+
+
+def test_a_refresh_with_nothing_new_changes_nothing(receive, classify):
+    complaint = classify(receive())
+
+    assert figures_refresh(complaint_id=complaint.pk) is False
+
+
+def test_a_second_receipt_of_the_same_complaint_is_not_counted_twice(receive):
+    complaint = receive()
+
+    figures_receive(complaint_id=complaint.pk)
+
+    assert DailyFigures.objects.get(span=Span.DAY).received == 1
+
+
+def test_a_deleted_complaint_leaves_the_figures(receive, classify, superuser):
+    kept = classify(receive())
+    gone = classify(receive())
+    gone.events.all().delete()
+    gone.delete()
+
+    assert DailyFigures.objects.filter(span=Span.DAY, received__gt=0).get().received == 1
+    assert list(ComplaintFigures.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_the_rebuild_command_recomputes_the_figures_and_is_safe_to_run_twice(receive, classify):
+    classify(receive())
+    receive()
+    kept = figures_rows()
+    DailyFigures.objects.all().delete()
+    ComplaintFigures.objects.all().delete()
+
+    for _ in range(2):
+        out = StringIO()
+        call_command("sla_rollup_rebuild", stdout=out)
+        assert figures_rows() == kept
+    assert "2 complaints" in out.getvalue()
+
+
+def test_the_dashboards_period_queries_do_not_read_the_complaints(receive, manager, client):
+    receive()
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dashboard/").status_code == 200
+    period_tables = " ".join(q["sql"] for q in queries.captured_queries if "sla_daily" in q["sql"])
+    assert "sla_dailyfigures" in period_tables
+    assert "sla_dailyrootcause" in period_tables
+
+
+def test_the_backfill_counts_the_targets_it_fills(receive, classify, representative):
+    from tests.helpers import advance
+
+    advance(classify(receive()), Stage.DECISION_NOTIFIED, representative)
+    kept = figures_rows()
+    Complaint.objects.update(
+        ack_due_at=None, ack_met_at=None, resolution_due_at=None, resolution_met_at=None
+    )
+    figures_rebuild()
+    assert figures_rows() != kept
+
+    call_command("sla_backfill", stdout=StringIO())
+
+    assert figures_rows() == kept
+
+
+def test_each_week_row_is_the_sum_of_its_days(receive, representative):
+    random_history(random.Random(9), receive, representative, steps=40)
+    weeks: dict[tuple, list[int]] = {}
+    for row in DailyFigures.objects.filter(span=Span.DAY).values():
+        monday = row["day"] - timedelta(days=row["day"].weekday())
+        key = (monday, row["priority"], row["channel"], row["category"])
+        sums = weeks.setdefault(key, [0, 0, 0])
+        for i, name in enumerate(("received", "ack_met", "resolution_on_time")):
+            sums[i] += row[name]
+
+    found = {
+        (r["day"], r["priority"], r["channel"], r["category"]): [
+            r["received"],
+            r["ack_met"],
+            r["resolution_on_time"],
+        ]
+        for r in DailyFigures.objects.filter(span=Span.WEEK).values()
+    }
+    assert {k: v for k, v in found.items() if any(v)} == {k: v for k, v in weeks.items() if any(v)}
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [
+        ("2026-11-02", "2026-11-29"),  # whole weeks only
+        ("2026-11-04", "2026-11-26"),  # days around two whole weeks
+        ("2026-11-04", "2026-11-07"),  # inside one week
+        ("2026-11-29", "2026-11-30"),  # a Sunday and the next Monday
+    ],
+)
+def test_a_period_counts_each_day_once_whatever_its_edges(date_from, date_to):
+    from datetime import date
+
+    filters = DashboardFilters(
+        date_from=date.fromisoformat(date_from), date_to=date.fromisoformat(date_to)
+    )
+    days = (filters.date_to - filters.date_from).days + 1
+    for offset in range(-3, days + 3):
+        day = filters.date_from + timedelta(days=offset)
+        monday = day - timedelta(days=day.weekday())
+        DailyFigures.objects.create(span=Span.DAY, day=day, channel="web", received=1)
+        week, _ = DailyFigures.objects.get_or_create(
+            span=Span.WEEK, day=monday, channel="web", defaults={"received": 0}
+        )
+        DailyFigures.objects.filter(pk=week.pk).update(received=week.received + 1)
+
+    counted = sum(
+        DailyFigures.objects.filter(filters.rollup_q()).values_list("received", flat=True)
+    )
+
+    assert counted == days
