@@ -80,6 +80,7 @@ class CorrectiveActionAdmin(admin.ModelAdmin):
                     "recurrence_after",
                     "measurement_period_days",
                     "measured_at",
+                    "verdict",
                     "verdict_note",
                 ]
             },
@@ -96,6 +97,7 @@ class CorrectiveActionAdmin(admin.ModelAdmin):
         "recurrence_after",
         "measurement_period_days",
         "measured_at",
+        "verdict",
         "verdict_note",
         "escalated_at",
         "closed_at",

@@ -93,6 +93,20 @@ def stamp(name: str) -> Effect:
     return effect
 
 
+class Verdict(models.TextChoices):
+    EFFECTIVE = "effective", _("Effective")
+    NOT_EFFECTIVE = "not_effective", _("Not effective")
+
+
+def verdict_is(verdict: Verdict) -> Effect:
+    def effect(capa: CorrectiveAction) -> Iterable[str]:
+        capa.verdict = verdict
+        return ("verdict",)
+
+    effect.__name__ = f"verdict_is({verdict})"
+    return effect
+
+
 def measure(capa: CorrectiveAction) -> Iterable[str]:
     # Imported here: the selector needs the models, which import this module.
     from .selectors.capa import capa_recurrence
@@ -153,7 +167,7 @@ TRANSITIONS: tuple[CapaTransition, ...] = (
         permission=VERIFY,
         fields=("verdict_note",),
         guards=(check_date_reached, has_scope, required("verdict_note")),
-        effects=(measure,),
+        effects=(measure, verdict_is(Verdict.EFFECTIVE)),
     ),
     CapaTransition(
         name="not_effective",
@@ -163,7 +177,7 @@ TRANSITIONS: tuple[CapaTransition, ...] = (
         permission=VERIFY,
         fields=("verdict_note",),
         guards=(check_date_reached, has_scope, required("verdict_note")),
-        effects=(measure,),
+        effects=(measure, verdict_is(Verdict.NOT_EFFECTIVE)),
     ),
     CapaTransition(
         name="reworked",

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -144,7 +144,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def review_download(request: HttpRequest) -> HttpResponse:
+def review_download(request: HttpRequest) -> HttpResponseBase:
     """The management-review pack of the chosen period, as PDF or XLSX."""
     _require(request, REVIEW_PERMISSION)
     from .review.output import review_response

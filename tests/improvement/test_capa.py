@@ -152,7 +152,7 @@ def test_the_verdict_is_stored_beside_the_recurrence_in_equal_periods_before_and
     assert (capa.recurrence_before, capa.recurrence_after) == (4, 2)
     assert capa.measurement_period_days == 30
     assert capa.status == CapaStatus.NOT_EFFECTIVE
-    assert capa.verdict_note == "Azaldı ama sürüyor."
+    assert (capa.verdict, capa.verdict_note) == ("not_effective", "Azaldı ama sürüyor.")
     row = capa.events.get(action="improvement.capa.not_effective")
     assert (row.data["recurrence_before"], row.data["recurrence_after"]) == (4, 2)
 
