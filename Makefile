@@ -25,6 +25,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py demo_data
+	$(BIN)/python manage.py improvement_demo
 
 # Links in the notices printed to the console point at this server.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)

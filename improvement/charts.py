@@ -7,6 +7,7 @@ in words what it shows; the numbers are also in a table next to it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 from html import escape
@@ -33,14 +34,17 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> Saf
     )
 
 
-def _nice_max(value: float) -> float:
+def _nice_max(value: float, ticks: int = 4) -> float:
+    """The top of an axis with ``ticks`` equal steps of 1, 2, 2.5 or 5 × 10^k."""
     if value <= 0:
-        return 1.0
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if value <= step * 5:
-            return float(step * max(1, -(-value // step)))
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    return float(magnitude * (-(-value // magnitude)))
+        return float(ticks)
+    raw = value / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * magnitude >= raw:
+            step = factor * magnitude
+            break
+    return max(float(step * ticks), float(ticks))
 
 
 def _fmt(value: float) -> str:
@@ -57,6 +61,7 @@ def c_chart(
     labels: dict[str, str],
     width: int = 560,
     height: int = 200,
+    min_count: int = 0,
 ) -> SafeString:
     """Weekly counts as a line, the mean and the c-chart limit as steps, the
     weeks above the limit as red dots. ``labels``: count, mean, limit, above."""
@@ -64,7 +69,7 @@ def c_chart(
     plot_w, plot_h = width - left - right, height - top - bottom
     n = len(counts)
     highest = max([*counts, *(v for v in limits if v is not None), 1])
-    y_max = _nice_max(float(highest))
+    y_max = _nice_max(float(highest), 4)
 
     def x(i: float) -> float:
         return left + (plot_w * (i + 0.5) / n if n else 0)
@@ -98,7 +103,7 @@ def c_chart(
     above = []
     for i, count in enumerate(counts):
         limit = limits[i] if i < len(limits) else None
-        is_above = limit is not None and count > limit
+        is_above = limit is not None and count > limit and count >= min_count
         colour = ALERT if is_above else BAR
         radius = 4.5 if is_above else 3
         body.append(
@@ -114,16 +119,27 @@ def c_chart(
             f'fill="{MUTED}">{escape(date_format(weeks[i], "j M"))}</text>'
         )
     legend_y = height - 6
-    body.append(
-        f'<g fill="{INK}"><circle cx="{left + 4}" cy="{legend_y - 4}" r="3" fill="{BAR}"/>'
-        f'<text x="{left + 12}" y="{legend_y}">{escape(labels.get("count", ""))}</text>'
-        f'<line x1="{left + 120}" x2="{left + 140}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
-        f'stroke="{MEAN}" stroke-dasharray="2 3" stroke-width="1.5"/>'
-        f'<text x="{left + 146}" y="{legend_y}">{escape(labels.get("mean", ""))}</text>'
-        f'<line x1="{left + 250}" x2="{left + 270}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
-        f'stroke="{LIMIT}" stroke-dasharray="5 3" stroke-width="1.5"/>'
-        f'<text x="{left + 276}" y="{legend_y}">{escape(labels.get("limit", ""))}</text></g>'
-    )
+    items = []
+    x0 = float(left)
+    for key, marker in (
+        ("count", f'<circle cx="{{x}}" cy="{legend_y - 4}" r="3" fill="{BAR}"/>'),
+        (
+            "mean",
+            f'<line x1="{{x}}" x2="{{x2}}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
+            f'stroke="{MEAN}" stroke-dasharray="2 3" stroke-width="1.5"/>',
+        ),
+        (
+            "limit",
+            f'<line x1="{{x}}" x2="{{x2}}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
+            f'stroke="{LIMIT}" stroke-dasharray="5 3" stroke-width="1.5"/>',
+        ),
+    ):
+        text = labels.get(key, "")
+        items.append(marker.format(x=f"{x0 + 4:.0f}", x2=f"{x0 + 18:.0f}"))
+        items.append(f'<text x="{x0 + 22:.0f}" y="{legend_y}">{escape(text)}</text>')
+        # about 6.3 px per character at 11 px: the next item starts after this one
+        x0 += 22 + 6.3 * len(text) + 14
+    body.append(f'<g fill="{INK}">{"".join(items)}</g>')
     desc = f"{labels.get('above', '')}: {', '.join(above) or '–'}"
     return _svg(width, height, title, desc, body)
 

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from complaints.models import Complaint
 from complaints.permissions import user_can
 
-from . import charts
+from . import charts, conf
 from .extensions import EXPORT_PERMISSION
 from .forms import ReviewForm
 from .selectors.capa import capa_summary
@@ -117,6 +117,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     labels=labels,
                     width=420,
                     height=170,
+                    min_count=conf.signal_min_count(),
                 ),
             }
         )

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .. import charts
+from .. import charts, conf
 from ..selectors.recurrence import signal_charts
 from .figures import Pack, review_pack
 from .xlsx import write_xlsx
@@ -87,6 +87,7 @@ def pack_html(pack: Pack) -> str:
                 labels=labels,
                 width=520,
                 height=170,
+                min_count=conf.signal_min_count(),
             )
         signal_rows.append({"signal": signal, "chart": chart})
     return render_to_string(

@@ -241,8 +241,8 @@ def write_xlsx(pack: Pack, out: IO[bytes] | str) -> None:
     current, previous = pack.capa["current"], pack.capa["previous"]
     _header(ws, _("Figure"), _("This period"), _("Previous period"))
     for key, label in (
-        ("opened", _("Opened")),
-        ("closed", _("Closed")),
+        ("opened", pgettext("corrective action", "Opened")),
+        ("closed", pgettext("corrective action", "Closed")),
         ("judged", _("Effectiveness checked")),
         ("effective", _("Verified effective")),
         ("not_effective", _("Not effective")),

@@ -227,6 +227,18 @@ def test_the_beat_schedule_runs_the_overdue_sweep_and_the_signal_detection():
 
 
 def test_open_a_corrective_action_from_a_signal_comes_prefilled(client, manager):
+    [week_complaint, _other_week] = bulk_complaints(
+        [
+            {
+                "received_at": datetime(2026, 11, 11, 12, tzinfo=IST),
+                "category": category("financial"),
+            },
+            {
+                "received_at": datetime(2026, 11, 17, 12, tzinfo=IST),
+                "category": category("financial"),
+            },
+        ]
+    )
     signal = RecurrenceSignal.objects.create(
         week=date(2026, 11, 9),
         dimension="category",
@@ -242,6 +254,7 @@ def test_open_a_corrective_action_from_a_signal_comes_prefilled(client, manager)
     assert form.initial["signal"] == signal.pk
     assert form.initial["categories"] == [category("financial").pk]
     assert "12" in form.initial["problem_statement"]
+    assert form.initial["complaints"] == [week_complaint.pk]  # the week's complaints
 
 
 def test_a_manager_opens_an_action_in_the_admin_and_linked_complaints_record_it(client, manager):
