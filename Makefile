@@ -32,6 +32,7 @@ migrate: install
 demo: migrate
 	@echo "[4/5] Loading the demo data: logins, showcase complaints, six months of history"
 	@set -o pipefail; $(BIN)/python manage.py demo_data --no-logins | sed 's/^/      /'
+	@set -o pipefail; $(BIN)/python manage.py improvement_demo | sed 's/^/      /'
 
 # Links in the notices point at this server; notices are written to var/outbox/
 # (EMAIL_BACKEND / SMS_BACKEND still choose another transport); the periodic jobs

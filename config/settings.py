@@ -431,6 +431,9 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else LOG_LEVEL},
         # django-axes logs every login and logout at INFO; lockouts are WARNING.
         "axes": {"level": env.str("AXES_LOG_LEVEL", default="WARNING")},
+        # WeasyPrint (PDF packs and dossiers) logs every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -19,18 +19,22 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from .models import CorrectiveAction
 
 
 class CapaStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    IN_PROGRESS = "in_progress", _("In progress")
-    IMPLEMENTED = "implemented", _("Implemented")
-    VERIFIED_EFFECTIVE = "verified_effective", _("Verified effective")
-    NOT_EFFECTIVE = "not_effective", _("Not effective")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("corrective action", "Open")
+    IN_PROGRESS = "in_progress", pgettext_lazy("corrective action", "In progress")
+    IMPLEMENTED = "implemented", pgettext_lazy("corrective action", "Implemented")
+    VERIFIED_EFFECTIVE = (
+        "verified_effective",
+        pgettext_lazy("corrective action", "Verified effective"),
+    )
+    NOT_EFFECTIVE = "not_effective", pgettext_lazy("corrective action", "Not effective")
+    CLOSED = "closed", pgettext_lazy("corrective action", "Closed")
 
 
 # Still to be done by its owner: an overdue one is escalated (once).
@@ -90,6 +94,20 @@ def stamp(name: str) -> Effect:
         setattr(capa, name, timezone.now())
         return (name,)
 
+    return effect
+
+
+class Verdict(models.TextChoices):
+    EFFECTIVE = "effective", _("Effective")
+    NOT_EFFECTIVE = "not_effective", _("Not effective")
+
+
+def verdict_is(verdict: Verdict) -> Effect:
+    def effect(capa: CorrectiveAction) -> Iterable[str]:
+        capa.verdict = verdict
+        return ("verdict",)
+
+    effect.__name__ = f"verdict_is({verdict})"
     return effect
 
 
@@ -153,7 +171,7 @@ TRANSITIONS: tuple[CapaTransition, ...] = (
         permission=VERIFY,
         fields=("verdict_note",),
         guards=(check_date_reached, has_scope, required("verdict_note")),
-        effects=(measure,),
+        effects=(measure, verdict_is(Verdict.EFFECTIVE)),
     ),
     CapaTransition(
         name="not_effective",
@@ -163,7 +181,7 @@ TRANSITIONS: tuple[CapaTransition, ...] = (
         permission=VERIFY,
         fields=("verdict_note",),
         guards=(check_date_reached, has_scope, required("verdict_note")),
-        effects=(measure,),
+        effects=(measure, verdict_is(Verdict.NOT_EFFECTIVE)),
     ),
     CapaTransition(
         name="reworked",

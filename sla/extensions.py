@@ -139,6 +139,10 @@ def _filter_overdue(queryset: QuerySet, value: Any, user: Any) -> QuerySet:
 
 
 def register() -> None:
+    from sla import review
+
+    # The management review (improvement app) reads the period's SLA figures here.
+    extensions.period_figures_add("sla", review.period_figures)
     extensions.admin_list_filter_add(OverdueFilter)
     extensions.admin_list_filter_add(SlaFilter)
     extensions.admin_list_column_add(due_column, after="subject")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Category, Complaint, RootCause, choices_check
 
-from ..capa_workflow import ACTIVE_STATUSES, PERMISSIONS, VERDICT_STATUSES, CapaStatus
+from ..capa_workflow import ACTIVE_STATUSES, PERMISSIONS, VERDICT_STATUSES, CapaStatus, Verdict
 from .recurrence import RecurrenceSignal
 
 
@@ -74,7 +74,9 @@ class CorrectiveAction(models.Model):
         _("length of each period (days)"), null=True, blank=True
     )
     measured_at = models.DateTimeField(_("measured at"), null=True, blank=True)
-    verdict_note = models.TextField(_("owner's verdict"), blank=True)
+    # The owner's verdict at the check (the latest one after a rework), and why.
+    verdict = models.CharField(_("verdict"), max_length=15, choices=Verdict.choices, blank=True)
+    verdict_note = models.TextField(_("reason for the verdict"), blank=True)
     # Set once by the overdue sweep's conditional UPDATE: escalated once.
     escalated_at = models.DateTimeField(_("overdue escalated at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -96,6 +98,7 @@ class CorrectiveAction(models.Model):
         permissions = PERMISSIONS
         constraints = [
             choices_check("status", CapaStatus),
+            choices_check("verdict", Verdict, blank=True),
             models.CheckConstraint(
                 condition=Q(status__in=[CapaStatus.OPEN, CapaStatus.IN_PROGRESS])
                 | Q(implemented_at__isnull=False)

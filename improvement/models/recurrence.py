@@ -70,7 +70,7 @@ class RecurrenceSignal(models.Model):
     (week, key): the detection may run any number of times."""
 
     week = models.DateField(_("week starting"))
-    dimension = models.CharField(_("by"), max_length=12, choices=SignalDimension.choices)
+    dimension = models.CharField(_("breakdown"), max_length=12, choices=SignalDimension.choices)
     category = models.ForeignKey(
         Category,
         on_delete=models.CASCADE,

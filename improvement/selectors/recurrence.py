@@ -104,20 +104,30 @@ def c_chart_limit(baseline: list[int]) -> tuple[float, float]:
     return mean, mean + 3.0 * math.sqrt(mean)
 
 
-def chart_points(counts: list[int], first_week: date, baseline_weeks: int) -> list[ChartPoint]:
-    """The weeks after the first ``baseline_weeks`` with their own limit."""
+def chart_points(
+    counts: list[int], first_week: date, baseline_weeks: int, data_since: date | None = None
+) -> list[ChartPoint]:
+    """The weeks after the first ``baseline_weeks`` with their own limit; a week
+    whose baseline starts before ``data_since`` (the first complaint's week)
+    has none, as the detection does not judge it either."""
     points = []
     for index in range(baseline_weeks, len(counts)):
+        week = first_week + timedelta(weeks=index)
+        mean: float | None
+        limit: float | None
         mean, limit = c_chart_limit(counts[index - baseline_weeks : index])
-        points.append(
-            ChartPoint(
-                week=first_week + timedelta(weeks=index),
-                count=counts[index],
-                mean=mean,
-                limit=limit,
-            )
-        )
+        if data_since is not None and week - timedelta(weeks=baseline_weeks) < data_since:
+            mean = limit = None
+        points.append(ChartPoint(week=week, count=counts[index], mean=mean, limit=limit))
     return points
+
+
+def data_since() -> date | None:
+    """The week of the first complaint ever received (one indexed query)."""
+    earliest = (
+        Complaint.objects.order_by("received_at").values_list("received_at", flat=True).first()
+    )
+    return week_start(local_date(earliest)) if earliest else None
 
 
 def signals_between(*, date_from: date, date_to: date) -> QuerySet[RecurrenceSignal]:
@@ -143,6 +153,7 @@ def signal_charts(
     span = (latest - earliest).days // 7 + weeks_shown
     first_week = earliest - timedelta(weeks=weeks_shown - 1 + baseline)
     charts: dict[int, list[ChartPoint]] = {}
+    since = data_since()
     for dimension in SignalDimension:
         mine = [s for s in signals if s.dimension == dimension]
         if not mine:
@@ -155,7 +166,7 @@ def signal_charts(
         )
         for signal in mine:
             series = counts.get(signal.key_id or 0, [0] * (span + baseline))
-            points = chart_points(series, first_week, baseline)
+            points = chart_points(series, first_week, baseline, since)
             charts[signal.pk] = [
                 p
                 for p in points

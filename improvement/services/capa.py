@@ -25,6 +25,7 @@ from complaints.services import TransitionNotAllowed, describe, event_record
 from .. import codes, conf
 from ..capa_workflow import ACTIVE_STATUSES, CapaStatus, capa_transition_by_name
 from ..models import CapaEvent, CorrectiveAction, RecurrenceSignal
+from .recurrence import signal_week_bounds
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +135,16 @@ def capa_prefill_from_signal(*, signal: RecurrenceSignal) -> dict[str, Any]:
         initial["categories"] = [signal.category_id]
     if signal.root_cause_id:
         initial["root_causes"] = [signal.root_cause_id]
+    # The week's complaints behind the signal (at most 50), linked at once.
+    start, end = signal_week_bounds(signal)
+    scope: dict[str, Any] = {"category_id": signal.category_id}
+    if signal.root_cause_id:
+        scope = {"root_cause_id": signal.root_cause_id}
+    initial["complaints"] = list(
+        Complaint.objects.filter(received_at__gte=start, received_at__lt=end, **scope)
+        .order_by("received_at", "pk")
+        .values_list("pk", flat=True)[:50]
+    )
     return initial
 
 

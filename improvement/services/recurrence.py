@@ -3,7 +3,7 @@ complaints, and record the weeks above their control limit."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,7 +16,7 @@ from complaints.services import event_record
 
 from .. import codes, conf
 from ..models import ComplaintLink, LinkKind, RecurrenceSignal, SignalDimension
-from ..selectors.recurrence import c_chart_limit, complaint_repeat_of, weekly_counts
+from ..selectors.recurrence import c_chart_limit, complaint_repeat_of, data_since, weekly_counts
 from ..weeks import day_start, local_date, week_start
 
 LINK_PERMISSION = "improvement.add_complaintlink"
@@ -98,12 +98,9 @@ def recurrence_signals_detect(*, today: date | None = None) -> list[RecurrenceSi
     first_examined = last_complete - timedelta(weeks=lookback - 1)
     first_week = first_examined - timedelta(weeks=baseline)
     # A baseline before the first complaint ever recorded is no baseline.
-    earliest = (
-        Complaint.objects.order_by("received_at").values_list("received_at", flat=True).first()
-    )
-    if earliest is None:
+    since = data_since()
+    if since is None:
         return []
-    data_since = week_start(local_date(earliest))
     created: list[RecurrenceSignal] = []
     for dimension in SignalDimension:
         counts = weekly_counts(
@@ -114,7 +111,7 @@ def recurrence_signals_detect(*, today: date | None = None) -> list[RecurrenceSi
             for offset in range(lookback):
                 index = baseline + offset
                 week = first_week + timedelta(weeks=index)
-                if week - timedelta(weeks=baseline) < data_since:
+                if week - timedelta(weeks=baseline) < since:
                     continue
                 mean, limit = c_chart_limit(series[index - baseline : index])
                 count = series[index]
@@ -139,5 +136,5 @@ def recurrence_signals_detect(*, today: date | None = None) -> list[RecurrenceSi
     return created
 
 
-def signal_week_bounds(signal: RecurrenceSignal) -> tuple[object, object]:
+def signal_week_bounds(signal: RecurrenceSignal) -> tuple[datetime, datetime]:
     return day_start(signal.week), day_start(signal.week + timedelta(weeks=1))

@@ -43,3 +43,42 @@ def good_answers(**overrides: Any) -> dict[str, Any]:
     data = {"ease": "4", "informed": "5", "timeliness": "4", "fairness": "5", "overall": "5"}
     data.update(overrides)
     return data
+
+
+def bulk_complaints(rows: list[dict[str, Any]]) -> list[Complaint]:
+    """Complaints written straight to the table (no history): for counts over
+    many weeks. Each row: received_at, and optionally category, root_cause,
+    customer, subject, description, stage, priority, channel, kind."""
+    from complaints import tracking
+    from complaints.models import Customer
+
+    default_customer, _ = Customer.objects.get_or_create(
+        email="toplu@example.com", defaults={"name": "Toplu Müşteri"}
+    )
+    objs = []
+    for row in rows:
+        row = dict(row)
+        category = row.pop("category", None)
+        stage = row.pop("stage", Stage.CLASSIFIED if category is not None else Stage.RECEIVED)
+        objs.append(
+            Complaint(
+                tracking_number=tracking.generate(),
+                kind=row.pop("kind", Kind.COMPLAINT),
+                channel=row.pop("channel", "web"),
+                customer=row.pop("customer", default_customer),
+                contact_email="toplu@example.com",
+                subject=row.pop("subject", "Bağlantı sorunu"),
+                description=row.pop("description", "Bağlantı kopuyor."),
+                category=category,
+                priority=row.pop("priority", category.default_priority if category else ""),
+                stage=stage,
+                **row,
+            )
+        )
+    created = Complaint.objects.bulk_create(objs)
+    # Written past the services, so the sla app's daily figures are rebuilt
+    # from the rows, as its command does after a bulk load.
+    from django.core.management import call_command
+
+    call_command("sla_rollup_rebuild", verbosity=0)
+    return created
