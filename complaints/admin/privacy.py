@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Complaint, Customer, PrivacyNotice
 from ..permissions import user_can
 from ..privacy import privacy_notice_current, privacy_notice_publish
+from ..privacy_audit import customer_change_record
 from ..privacy_export import FORMATS, customer_export, export_json, export_pdf
 from ..retention import complaints_open_of, customer_anonymise
 from ..services.errors import GuardFailed
@@ -122,6 +123,12 @@ class CustomerPrivacyMixin(_ModelAdmin):
             can_anonymise_customer=user_can(request.user, "complaints.anonymise_customer"),
         )
         return super().change_view(request, object_id, form_url, extra)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            # In the admin's transaction: the edit and its history row, or neither.
+            customer_change_record(customer=obj, fields=form.changed_data, actor=request.user)
 
     def _customer(self, request: HttpRequest, pk: int) -> Customer:
         customer = get_object_or_404(Customer, pk=pk)

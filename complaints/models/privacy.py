@@ -71,7 +71,7 @@ class ComplaintPrivacyFields(models.Model):
     )
     # Set by the retention sweep (or a data-subject request) in the transaction
     # that anonymises the complaint: the claim that makes a rerun skip it.
-    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -80,7 +80,7 @@ class ComplaintPrivacyFields(models.Model):
 class CustomerPrivacyFields(models.Model):
     """Mixed into Customer: anonymised once all their complaints are."""
 
-    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
