@@ -35,6 +35,7 @@ from .privacy import (
     admin_log_scrub,
     anonymisers,
     history_data_keep,
+    retention_purge_register,
     retention_purges,
     scrub_history_data,
     scrub_known,
@@ -64,6 +65,9 @@ _TYPED_FIELDS = (
 def register() -> None:
     """complaints' own history data keeps its codes, ids, dates and the names of
     our lists and staff (AppConfig.ready)."""
+    from .privacy_audit import complaint_reads_purge
+
+    retention_purge_register("complaints.reads", complaint_reads_purge)
     history_data_keep(
         "channel",
         "kind",

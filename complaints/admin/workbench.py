@@ -22,10 +22,11 @@ from ..forms import (
     transition_form_class,
 )
 from ..models import Complaint, ComplaintMessage, Stage
+from ..models.privacy import ReadVia
 from ..permissions import user_can
+from ..privacy_audit import complaint_read_record
 from ..selectors import complaint_actions_for
 from ..workflow import transition_by_name
-
 
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin
@@ -68,6 +69,10 @@ class WorkbenchMixin(_ModelAdmin):
         extra: dict[str, Any] = dict(extra_context or {})
         if complaint is not None:
             extra.update(self._workbench_context(request, complaint))
+            if request.method == "GET" and self.has_view_permission(request, complaint):
+                complaint_read_record(
+                    complaint_id=complaint.pk, user=request.user, via=ReadVia.ADMIN
+                )
         extra.update(
             show_save=False,
             show_save_and_continue=False,
