@@ -87,6 +87,7 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
                     "contact_phone",
                     "privacy_notice",
                     "privacy_notice_given",
+                    "anonymised_at",
                 ]
             },
         ),
