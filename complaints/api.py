@@ -24,7 +24,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .models import Complaint, ComplaintMessage
+from .models.privacy import ReadVia
 from .permissions import user_can, user_is_active_staff
+from .privacy_audit import complaint_read_record
 from .selectors import complaint_detail, complaint_list
 from .serializers import (
     ORDERINGS,
@@ -152,7 +154,9 @@ class ComplaintDetailApi(StaffApi):
         responses={200: ComplaintDetailOutputSerializer, **error_responses(403, 404)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        return _detail_response(request, pk)
+        response = _detail_response(request, pk)
+        complaint_read_record(complaint_id=pk, user=request.user, via=ReadVia.API)
+        return response
 
 
 class ComplaintTransitionApi(StaffApi):

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,3 +22,18 @@ class ComplaintsConfig(AppConfig):
         reactions_connect(app="complaints", reactions=handlers.REACTIONS)
         admin_tokens.register()
         retention.register()
+        # SQLite drops a table's triggers when a migration rebuilds the table:
+        # put the history's guard back after every migrate (idempotent).
+        post_migrate.connect(_history_guard_ensure, sender=self, dispatch_uid="complaints.guard")
+
+
+def _history_guard_ensure(sender: AppConfig, *, using: str, **kwargs: Any) -> None:
+    from django.db import connections
+
+    from .privacy_guard import GUARD_TABLE, history_guard_install
+
+    connection = connections[using]
+    # Installed once by migration 0007; on SQLite its control table outlives the
+    # triggers a table rebuild dropped. (PostgreSQL keeps triggers on ALTER TABLE.)
+    if connection.vendor == "sqlite" and GUARD_TABLE in connection.introspection.table_names():
+        history_guard_install(connection)

@@ -35,6 +35,7 @@ from .privacy import (
     admin_log_scrub,
     anonymisers,
     history_data_keep,
+    retention_purge_register,
     retention_purges,
     scrub_history_data,
     scrub_known,
@@ -65,6 +66,9 @@ _TYPED_FIELDS = (
 def register() -> None:
     """complaints' own history data keeps its codes, ids, dates and the names of
     our lists and staff (AppConfig.ready)."""
+    from .privacy_audit import complaint_reads_purge
+
+    retention_purge_register("complaints.reads", complaint_reads_purge)
     history_data_keep(
         "channel",
         "kind",
@@ -205,7 +209,7 @@ def _anonymise_batch(
         # Claim: lock the rows (another sweep's batch is skipped, not waited
         # for), then set the marker only where it is still empty. A complaint
         # anonymised meanwhile, by a data-subject request, is left alone.
-        locked = Complaint.objects.select_for_update(skip_locked=skip_locked).filter(
+        locked = Complaint.objects.select_for_update(skip_locked=skip_locked, of=("self",)).filter(
             pk__in=ids, anonymised_at__isnull=True
         )
         complaints = list(locked.select_related("customer"))
@@ -275,11 +279,23 @@ def _anonymise_own(ids: list[int], *, known: dict[int, set[str]]) -> None:
 
 def _customers_anonymise(customer_ids: Iterable[int], *, now: datetime) -> int:
     """Anonymise those of these customers whose every complaint is anonymised."""
+    # Two sweeps anonymising the last two complaints of one customer at once
+    # would each see the other's complaint still holding data, and leave the
+    # customer as they are: lock the customers first (in id order, so two
+    # batches never wait on each other in a cycle); the second then sees the
+    # first one's complaints committed.
+    candidates = list(
+        Customer.objects.select_for_update()
+        .filter(pk__in=list(customer_ids), anonymised_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     keeps_data = Complaint.objects.filter(customer=OuterRef("pk"), anonymised_at__isnull=True)
-    customers = Customer.objects.filter(
-        pk__in=list(customer_ids), anonymised_at__isnull=True
-    ).exclude(Exists(keeps_data))
-    ids = list(customers.values_list("pk", flat=True))
+    ids = list(
+        Customer.objects.filter(pk__in=candidates)
+        .exclude(Exists(keeps_data))
+        .values_list("pk", flat=True)
+    )
     if ids:
         Customer.objects.filter(pk__in=ids).update(
             name=PLACEHOLDER, email="", phone="", anonymised_at=now

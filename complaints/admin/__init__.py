@@ -3,13 +3,14 @@
 from .complaint import ComplaintAdmin
 from .customer import CustomerAdmin
 from .history import ComplaintEventAdmin
-from .privacy import PrivacyNoticeAdmin
+from .privacy import ComplaintReadAdmin, PrivacyNoticeAdmin
 from .taxonomy import CategoryAdmin, RootCauseAdmin
 
 __all__ = [
     "CategoryAdmin",
     "ComplaintAdmin",
     "ComplaintEventAdmin",
+    "ComplaintReadAdmin",
     "CustomerAdmin",
     "PrivacyNoticeAdmin",
     "RootCauseAdmin",

@@ -92,6 +92,7 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
                     "possibly_the_same_customer",
                     "privacy_notice",
                     "privacy_notice_given",
+                    "anonymised_at",
                 ]
             },
         ),

@@ -22,9 +22,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Complaint, Customer, PrivacyNotice
+from ..models import Complaint, ComplaintRead, Customer, PrivacyNotice
 from ..permissions import user_can
 from ..privacy import privacy_notice_current, privacy_notice_publish
+from ..privacy_audit import customer_change_record
 from ..privacy_export import FORMATS, customer_export, export_json, export_pdf
 from ..retention import complaints_open_of, customer_anonymise
 from ..services.errors import GuardFailed
@@ -123,6 +124,12 @@ class CustomerPrivacyMixin(_ModelAdmin):
         )
         return super().change_view(request, object_id, form_url, extra)
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            # In the admin's transaction: the edit and its history row, or neither.
+            customer_change_record(customer=obj, fields=form.changed_data, actor=request.user)
+
     def _customer(self, request: HttpRequest, pk: int) -> Customer:
         customer = get_object_or_404(Customer, pk=pk)
         if not self.has_view_permission(request, customer):
@@ -183,3 +190,36 @@ class CustomerPrivacyMixin(_ModelAdmin):
             "has_view_permission": True,
         }
         return render(request, "admin/complaints/customer/anonymise.html", context)
+
+
+# --- Who looked: for superusers only, read-only -------------------------------------
+
+
+@admin.register(ComplaintRead)
+class ComplaintReadAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "complaint_link", "via"]
+    list_select_related = ["user", "complaint"]
+    list_filter = ["via"]
+    search_fields = ["=complaint__tracking_number", "user__username"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    @admin.display(description=_("complaint"), ordering="complaint__tracking_number")
+    def complaint_link(self, obj: ComplaintRead) -> str:
+        url = reverse("admin:complaints_complaint_change", args=[obj.complaint_id])
+        return format_html('<a href="{}">{}</a>', url, obj.complaint.tracking_number)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the retention sweep deletes them when their period ends

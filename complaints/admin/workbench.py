@@ -24,7 +24,9 @@ from ..forms import (
     transition_form_class,
 )
 from ..models import Complaint, ComplaintAttachment, ComplaintMessage, Priority, Stage
+from ..models.privacy import ReadVia
 from ..permissions import user_can
+from ..privacy_audit import complaint_read_record
 from ..selectors import complaint_actions_for
 from ..timeline import complaint_timeline
 from ..workflow import Transition, transition_by_name
@@ -75,6 +77,10 @@ class WorkbenchMixin(_ModelAdmin):
         extra: dict[str, Any] = dict(extra_context or {})
         if complaint is not None:
             extra.update(self._workbench_context(request, complaint))
+            if request.method == "GET" and self.has_view_permission(request, complaint):
+                complaint_read_record(
+                    complaint_id=complaint.pk, user=request.user, via=ReadVia.ADMIN
+                )
         extra.update(
             show_save=False,
             show_save_and_continue=False,

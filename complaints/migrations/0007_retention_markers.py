@@ -19,12 +19,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='complaint',
             name='anonymised_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='anonymised at'),
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='anonymised at'),
         ),
         migrations.AddField(
             model_name='customer',
             name='anonymised_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='anonymised at'),
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='anonymised at'),
         ),
         migrations.AddIndex(
             model_name='complaint',

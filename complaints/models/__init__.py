@@ -9,7 +9,7 @@ from .complaint import Complaint
 from .customer import Customer
 from .event import ComplaintEvent
 from .message import ComplaintMessage, MessageAuthor
-from .privacy import NoticeGiven, PrivacyNotice
+from .privacy import ComplaintRead, NoticeGiven, PrivacyNotice
 from .taxonomy import BilingualName, Category, RootCause
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "ComplaintAttachment",
     "ComplaintEvent",
     "ComplaintMessage",
+    "ComplaintRead",
     "Customer",
     "Kind",
     "Language",

@@ -15,8 +15,10 @@ class ComplaintEvent(models.Model):
     """Append-only history: every stage change, notice and SLA event, with a
     dotted action code (``complaints.complaint.classified``) and the actor."""
 
+    # PROTECT, and at the database a trigger (complaints.privacy_guard): the
+    # history is append-only and complaints are never deleted.
     complaint = models.ForeignKey(
-        Complaint, on_delete=models.CASCADE, related_name="events", verbose_name=_("complaint")
+        Complaint, on_delete=models.PROTECT, related_name="events", verbose_name=_("complaint")
     )
     action = models.CharField(_("action"), max_length=100, db_index=True)
     from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices, blank=True)

@@ -24,7 +24,7 @@ class ComplaintMessage(models.Model):
     Author = MessageAuthor
 
     complaint = models.ForeignKey(
-        Complaint, on_delete=models.CASCADE, related_name="messages", verbose_name=_("complaint")
+        Complaint, on_delete=models.PROTECT, related_name="messages", verbose_name=_("complaint")
     )
     author_kind = models.CharField(_("from"), max_length=10, choices=Author.choices)
     author = models.ForeignKey(

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .choices import choices_check
+
 
 class PrivacyNotice(models.Model):
     """One version of the privacy notice (aydınlatma metni, KVKK article 10).
@@ -71,7 +73,7 @@ class ComplaintPrivacyFields(models.Model):
     )
     # Set by the retention sweep (or a data-subject request) in the transaction
     # that anonymises the complaint: the claim that makes a rerun skip it.
-    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -80,7 +82,47 @@ class ComplaintPrivacyFields(models.Model):
 class CustomerPrivacyFields(models.Model):
     """Mixed into Customer: anonymised once all their complaints are."""
 
-    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
+
+
+class ReadVia(models.TextChoices):
+    ADMIN = "admin", _("Staff page")
+    API = "api", _("Staff API")
+
+
+class ComplaintRead(models.Model):
+    """A member of staff opened a complaint's personal data (its admin page or
+    its staff API detail). Kept for the retention period, then deleted by the
+    retention sweep; listed for superusers only."""
+
+    Via = ReadVia
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("complaint"),
+    )
+    # PROTECT: an account that looked at personal data is deactivated, not deleted.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    via = models.CharField(_("via"), max_length=10, choices=ReadVia.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data read")
+        verbose_name_plural = _("personal data reads")
+        ordering = ["-at", "-id"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["complaint", "-at"], name="complaintread_complaint")]
+        constraints = [choices_check("via", ReadVia)]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.complaint_id} ({self.at:%Y-%m-%d %H:%M})"

@@ -34,6 +34,9 @@ def complaint_message_add(
         raise GuardFailed({"author_kind": _("Choose customer or staff.")})
     if channel not in Channel.values:
         raise GuardFailed({"channel": _("Choose a valid channel.")})
+    if complaint.anonymised_at is not None:
+        # KVKK: nothing personal is added back to an anonymised record.
+        raise GuardFailed({"body": _("This complaint was anonymised: record a new one.")})
     if author_kind == ComplaintMessage.Author.STAFF:
         actor_require(actor, "complaints.add_complaintmessage")
     elif internal:

@@ -68,7 +68,10 @@ def find_tracking_numbers(text: str) -> list[str]:
 def referenced_complaint(*texts: str) -> Complaint | None:
     for text in texts:
         for number in find_tracking_numbers(text):
-            complaint = Complaint.objects.filter(tracking_number=number).first()
+            # An anonymised complaint links to no one any more: a new complaint.
+            complaint = Complaint.objects.filter(
+                tracking_number=number, anonymised_at__isnull=True
+            ).first()
             if complaint is not None:
                 return complaint
     return None

@@ -63,7 +63,7 @@ def test_the_breadcrumb_does_not_repeat_the_model_name(client, superuser):
 def test_an_assignment_says_to_whom(client, superuser, representative):
     from tests.helpers import advance
 
-    complaint = advance(make_complaint(), Stage.TRACKING, superuser)
+    complaint = advance(make_complaint(), Stage.TRACKING, representative)
     representative.first_name, representative.last_name = "Elif", "Temsilci"
     representative.save()
     client.force_login(superuser)

@@ -15,7 +15,7 @@ from complaints import privacy
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, Customer, Stage
 from complaints.privacy import PLACEHOLDER
 from complaints.retention import complaints_retention_sweep
-from complaints.services import complaint_message_add
+from complaints.services import GuardFailed, complaint_message_add
 from complaints.tasks import retention_sweep as retention_sweep_task
 from intake.inbound.email import inbound_email_receive
 from intake.models import InboundMessage
@@ -52,7 +52,9 @@ KEPT = [
 
 
 def closed(actor: Any, *, days_ago: int = 800, **fields: Any) -> Complaint:
-    complaint = advance(make_complaint(**fields), Stage.CLOSED, actor)
+    # Read back: outside a test transaction the acknowledgement is sent at once.
+    received = Complaint.objects.get(pk=make_complaint(**fields).pk)
+    complaint = advance(received, Stage.CLOSED, actor)
     close_long_ago(complaint, days=days_ago)
     return Complaint.objects.get(pk=complaint.pk)
 
@@ -255,3 +257,99 @@ def test_the_sweep_is_scheduled_monthly():
     schedule = entry["schedule"]
     assert schedule.day_of_month == {1}
     assert len(schedule.hour) == 1 and len(schedule.minute) == 1
+
+
+def test_nothing_personal_is_added_back_to_an_anonymised_complaint(representative, client):
+    complaint = closed(representative, email="later@example.com")
+    complaints_retention_sweep()
+    with pytest.raises(GuardFailed):
+        complaint_message_add(
+            complaint=Complaint.objects.get(pk=complaint.pk),
+            body="Ayşe Hanım yine aradı",
+            author_kind=ComplaintMessage.Author.STAFF,
+            channel="phone",
+            actor=representative,
+        )
+    # A customer writing again quoting its number gets a new complaint.
+    inbound = inbound_email_receive(
+        message=inbound_email(
+            sender="later@example.com",
+            name="Later",
+            subject=f"Re: {complaint.tracking_number}",
+            text="Yine aynı sorun.",
+            message_id="<later@mail.example.com>",
+        )
+    )
+    assert inbound.complaint is not None and inbound.complaint.pk != complaint.pk
+    assert set(
+        ComplaintMessage.objects.filter(complaint=complaint).values_list("body", flat=True)
+    ) <= {PLACEHOLDER}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_sweeps_at_once_anonymise_each_complaint_and_customer_once(representative):
+    import threading
+
+    from django.db import connection
+
+    # Two complaints per customer, one per batch: the two sweeps may each hold
+    # one of a customer's last two complaints.
+    complaints = [closed(representative, email=f"c{i // 2}@example.com") for i in range(6)]
+    results: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def sweep() -> None:
+        try:
+            barrier.wait()
+            results.append(complaints_retention_sweep(batch_size=1).complaints)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(results) == 6
+    for complaint in complaints:
+        assert complaint.events.filter(action="complaints.complaint.anonymised").count() == 1
+    assert not Customer.objects.filter(anonymised_at__isnull=True).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_customers_last_two_complaints_anonymised_at_once_anonymise_the_customer(
+    representative,
+):
+    import threading
+
+    from django.db import connection
+
+    from complaints.retention import _anonymise_batch
+
+    first = closed(representative, email="last-two@example.com")
+    second = closed(representative, email="last-two@example.com")
+    both_claimed = threading.Barrier(2, timeout=10)
+
+    def wait_for_the_other(ids: list[int], *, placeholder: str) -> None:
+        both_claimed.wait()  # each holds one complaint, neither has committed
+
+    def anonymise(pk: int) -> None:
+        try:
+            _anonymise_batch(
+                [pk], basis="retention", now=timezone.now(), actor=None, note="", skip_locked=True
+            )
+        finally:
+            connection.close()
+
+    privacy.anonymiser_register("test-barrier", wait_for_the_other)
+    try:
+        threads = [threading.Thread(target=anonymise, args=(c.pk,)) for c in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        privacy._ANONYMISERS.pop("test-barrier")
+    assert Customer.objects.get(pk=first.customer_id).anonymised_at is not None

@@ -15,6 +15,7 @@ import html
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import asdict
@@ -23,16 +24,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from complaints.models import Complaint, Customer
+from complaints.models import Complaint, ComplaintRead, Customer
 from complaints.privacy import PLACEHOLDER
 from sla.selectors import dashboard_get
 from sla.statistics import DashboardFilters
 
-from .lifecycle import close_long_ago, live_a_whole_complaint, personal_values
+from .lifecycle import EMAIL, NAME, PHONE, close_long_ago, live_a_whole_complaint, personal_values
 
 
 def database_dump() -> str:
@@ -87,6 +89,16 @@ def dashboard_figures(now: Any) -> str:
     return repr(board)
 
 
+def edit_customer_in_the_admin(client: Any, pk: int, *, name: str) -> None:
+    url = f"/admin/complaints/customer/{pk}/change/"
+    page = client.get(url).content.decode()
+    data = dict(
+        re.findall(r'<input type="\w+" name="((?:initial-)?created_at_[01])" value="([^"]*)"', page)
+    )
+    data |= {"name": name, "email": EMAIL, "phone": PHONE, "language": "tr"}
+    assert client.post(url, data).status_code == 302
+
+
 def breaches_csv_without_subjects(client: Any) -> list[list[str]]:
     response = client.get("/dashboard/breaches.csv")
     assert response.status_code == 200
@@ -103,6 +115,14 @@ def test_after_the_sweep_nothing_of_the_customer_is_left_and_the_figures_are_the
     settings.PERSONAL_DATA_RETENTION_DAYS = 1
     media = Path(settings.MEDIA_ROOT)
     lived = live_a_whole_complaint(staff=representative, capture=django_capture_on_commit_callbacks)
+    # Staff open it and correct the customer's name in the admin: a read, a
+    # history row naming the field, and the admin's own log naming the customer.
+    client.force_login(representative)
+    assert (
+        client.get(f"/admin/complaints/complaint/{lived.complaint.pk}/change/").status_code == 200
+    )
+    edit_customer_in_the_admin(client, lived.complaint.customer_id, name=NAME + " Hanım")
+    assert LogEntry.objects.filter(object_repr__contains=NAME).exists()
     close_long_ago(lived.complaint, days=2)
     # The data is really there before: the checks below can fail.
     assert set(leaks(database_dump() + media_contents(media))) == set(personal_values())
@@ -126,3 +146,4 @@ def test_after_the_sweep_nothing_of_the_customer_is_left_and_the_figures_are_the
     assert complaint.subject == PLACEHOLDER
     assert Customer.objects.get(pk=complaint.customer_id).name == PLACEHOLDER
     assert complaint.events.filter(action="complaints.complaint.anonymised").count() == 1
+    assert ComplaintRead.objects.filter(complaint=complaint).exists()  # kept: no personal data
