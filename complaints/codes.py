@@ -38,6 +38,13 @@ ACKNOWLEDGEMENT_SENT = "complaints.acknowledgement.sent"
 # every complaint moved; the data keeps the merged-away record's details).
 CUSTOMER_MERGED = "complaints.customer.merged"
 
+# PROCESS.md "Waiting on the customer": staff asked the customer for
+# information (the question is a staff message, its row says ``question``), and
+# the wait ended (the customer answered on any channel, staff resumed, or the
+# decision was notified). The sla app pauses and resumes the resolution clock.
+WAITING_STARTED = "complaints.waiting.started"
+WAITING_ENDED = "complaints.waiting.ended"
+
 codes_declare(
     # A stage change reads as the stage reached (the buttons say the verb).
     ActionCode(RECEIVED, _("Received")),
@@ -57,4 +64,6 @@ codes_declare(
     ActionCode(INTERNAL_NOTE, _("Internal note")),
     ActionCode(ACKNOWLEDGEMENT_SENT, _("Acknowledgement sent")),
     ActionCode(CUSTOMER_MERGED, _("Customer records merged")),
+    ActionCode(WAITING_STARTED, _("Waiting on the customer")),
+    ActionCode(WAITING_ENDED, _("No longer waiting on the customer")),
 )

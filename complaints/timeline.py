@@ -75,6 +75,8 @@ def complaint_timeline(complaint: Complaint) -> list[TimelineEntry]:
                 title=str(
                     _("Internal note")
                     if message.internal
+                    else _("Question to the customer")
+                    if message.question
                     else _("Message from the customer")
                     if from_customer
                     else _("Message to the customer")

@@ -34,6 +34,11 @@ class Stage(models.TextChoices):
 
 STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
 OPEN_STAGES: tuple[Stage, ...] = tuple(s for s in Stage if s != Stage.CLOSED)
+# PROCESS.md "Waiting on the customer": staff may ask the customer for
+# information while the complaint is worked on, until the decision is notified
+# (after it, the customer's answer is awaited by another rule: the unanswered
+# decision). A step into a later stage ends the wait.
+WAITING_STAGES: tuple[Stage, ...] = STAGE_ORDER[: STAGE_ORDER.index(Stage.DECISION_NOTIFIED)]
 
 
 class Kind(models.TextChoices):
@@ -348,4 +353,5 @@ PERMISSIONS: tuple[tuple[str, str], ...] = (
     ("close_complaint", "Can close a complaint"),
     ("reopen_complaint", "Can re-open a complaint"),
     ("reprioritize_complaint", "Can change the priority of a classified complaint"),
+    ("ask_customer_complaint", "Can ask the customer for information (pauses the clock)"),
 )

@@ -83,6 +83,11 @@ def _reevaluation(notification: Notification) -> dict[str, Any]:
     }
 
 
+def _question(notification: Notification) -> dict[str, Any]:
+    message = notification.complaint.messages.filter(pk=_data(notification).get("message")).first()
+    return {"question": message.body if message is not None else ""}
+
+
 def _escalation(notification: Notification) -> dict[str, Any]:
     complaint = notification.complaint
     action = notification.event.action if notification.event is not None else ""
@@ -105,6 +110,7 @@ CONTEXTS = {
     Kind.CLOSURE: _closure,
     Kind.REEVALUATION: _reevaluation,
     Kind.ESCALATION: _escalation,
+    Kind.QUESTION: _question,
 }
 
 

@@ -41,6 +41,10 @@ def _reopened(complaint: Complaint, event: ComplaintEvent) -> None:
     notices.notice_reevaluation_queue(complaint=complaint, event=event)
 
 
+def _staff_wrote(complaint: Complaint, event: ComplaintEvent) -> None:
+    notices.notice_question_queue(complaint=complaint, event=event)
+
+
 def on_escalation(complaint: Complaint, event: ComplaintEvent) -> None:
     # An SLA event (its data may carry "due_at" and "met_at").
     notices.notice_escalation_queue(complaint=complaint, event=event)
@@ -51,6 +55,7 @@ REACTIONS: dict[str, Reaction] = {
     codes.DECISION_NOTIFIED: _decision_notified,
     codes.CLOSED: _closed,
     codes.REOPENED: _reopened,
+    codes.MESSAGE_FROM_STAFF: _staff_wrote,
 }
 
 

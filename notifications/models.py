@@ -18,6 +18,8 @@ class Kind(models.TextChoices):
     CLOSURE = "closure", _("Closure confirmation")
     REEVALUATION = "reevaluation", _("Re-evaluation")
     ESCALATION = "escalation", _("Escalation to staff")
+    # Staff asked the customer for information (the clock waits on them).
+    QUESTION = "question", _("Question to the customer")
 
 
 class Medium(models.TextChoices):

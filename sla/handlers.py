@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
-from sla import services
+from sla import pauses, services
 
 Handler = Callable[[Complaint, ComplaintEvent], None]
 
@@ -43,6 +43,14 @@ def _decision_notified(complaint: Complaint, event: ComplaintEvent) -> None:
     services.complaint_resolution_met(complaint=complaint, met_at=event.created_at)
 
 
+def _waiting_started(complaint: Complaint, event: ComplaintEvent) -> None:
+    pauses.complaint_resolution_pause(complaint=complaint, at=event.created_at, actor=event.actor)
+
+
+def _waiting_ended(complaint: Complaint, event: ComplaintEvent) -> None:
+    pauses.complaint_resolution_resume(complaint=complaint, at=event.created_at, actor=event.actor)
+
+
 HANDLERS: dict[str, Handler] = {
     codes.RECEIVED: _received,
     codes.ACKNOWLEDGED: _acknowledged,
@@ -50,4 +58,6 @@ HANDLERS: dict[str, Handler] = {
     codes.REPRIORITIZED: _reprioritized,
     codes.REOPENED: _reopened,
     codes.DECISION_NOTIFIED: _decision_notified,
+    codes.WAITING_STARTED: _waiting_started,
+    codes.WAITING_ENDED: _waiting_ended,
 }

@@ -29,7 +29,7 @@ from django.utils import timezone
 from complaints.models import Complaint
 from complaints.services import Actor, event_record
 from sla import conf
-from sla.calendar import acknowledgement_due, add_business_days
+from sla.calendar import acknowledgement_due
 from sla.targets import (
     ACK,
     DUE_CHANGED,
@@ -39,6 +39,7 @@ from sla.targets import (
     business_seconds,
     iso,
     resolution_days_for,
+    resolution_deadlines,
 )
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ __all__ = [
     "complaint_resolution_met",
     "complaint_resolution_restart",
     "sla_sweep",
+    "target_breach_record",
 ]
 
 
@@ -104,17 +106,27 @@ def complaint_ack_met(*, complaint: Complaint, met_at: datetime) -> None:
 
 def complaint_resolution_due_set(*, complaint: Complaint) -> None:
     """At classification: 1/3/5 business days by priority, counted from receipt."""
-    row = _fresh(complaint, "kind", "priority", "received_at", "resolution_started_at")
+    row = _fresh(
+        complaint,
+        "kind",
+        "priority",
+        "received_at",
+        "resolution_started_at",
+        "resolution_paused_seconds",
+    )
     days = resolution_days_for(kind=row["kind"], priority=row["priority"])
     if days is None:
         return
     start = row["resolution_started_at"] or row["received_at"]
-    due = add_business_days(start, days)
+    # Waiting on the customer before classification stopped the clock too.
+    due, risk = resolution_deadlines(
+        start=start, days=days, paused_seconds=row["resolution_paused_seconds"]
+    )
     _write(
         complaint,
         resolution_started_at=start,
         resolution_due_at=due,
-        resolution_at_risk_after=at_risk_after(start, due),
+        resolution_at_risk_after=risk,
     )
 
 
@@ -137,15 +149,17 @@ def complaint_resolution_due_recompute(
         "resolution_started_at",
         "resolution_due_at",
         "resolution_met_at",
+        "resolution_paused_seconds",
     )
     days = resolution_days_for(kind=row["kind"], priority=row["priority"])
     if days is None or row["resolution_due_at"] is None or row["resolution_met_at"] is not None:
         return False
     start = row["resolution_started_at"] or row["received_at"]
-    due = add_business_days(start, days)
+    due, risk = resolution_deadlines(
+        start=start, days=days, paused_seconds=row["resolution_paused_seconds"]
+    )
     if due == row["resolution_due_at"]:
         return False
-    risk = at_risk_after(start, due)
     values: dict[str, Any] = {
         "resolution_started_at": start,
         "resolution_due_at": due,
@@ -179,31 +193,47 @@ def complaint_resolution_restart(*, complaint: Complaint, started_at: datetime) 
     days = resolution_days_for(kind=row["kind"], priority=row["priority"])
     if days is None:
         return
-    due = add_business_days(started_at, days)
+    due, risk = resolution_deadlines(start=started_at, days=days)
     _write(
         complaint,
         resolution_started_at=started_at,
         resolution_due_at=due,
-        resolution_at_risk_after=at_risk_after(started_at, due),
+        resolution_at_risk_after=risk,
         resolution_met_at=None,
         resolution_at_risk_at=None,
         resolution_breached_at=None,
         resolution_business_seconds=None,
+        resolution_paused_at=None,
+        resolution_paused_seconds=0,
     )
 
 
 def complaint_resolution_met(*, complaint: Complaint, met_at: datetime) -> None:
     """The decision with the solution proposal reached the customer."""
-    row = _fresh(complaint, "resolution_started_at", "received_at", "resolution_due_at")
+    row = _fresh(
+        complaint,
+        "resolution_started_at",
+        "received_at",
+        "resolution_due_at",
+        "resolution_paused_at",
+        "resolution_paused_seconds",
+    )
     if row["resolution_due_at"] is None:
         return  # no target (feedback): nothing to meet
+    paused = row["resolution_paused_seconds"]
+    if row["resolution_paused_at"] is not None:
+        # Still paused (complaints ends the wait before the decision, so only a
+        # direct call gets here): the pause ends with the decision.
+        paused += business_seconds(row["resolution_paused_at"], met_at) or 0
+    elapsed = business_seconds(row["resolution_started_at"] or row["received_at"], met_at) or 0
     met = _write(
         complaint,
         only_if=Q(resolution_met_at__isnull=True),
         resolution_met_at=met_at,
-        resolution_business_seconds=business_seconds(
-            row["resolution_started_at"] or row["received_at"], met_at
-        ),
+        # PROCESS.md: the time waiting on the customer is left out.
+        resolution_business_seconds=max(0, elapsed - paused),
+        resolution_paused_at=None,
+        resolution_paused_seconds=paused,
     )
     if met:
         _record_late_breach(
@@ -234,6 +264,27 @@ def _record_late_breach(
             iso(due),
             iso(met_at),
         )
+
+
+def target_breach_record(*, complaint: Complaint, target: Target, now: datetime) -> bool:
+    """Record now the breach the sweep would record on its next run, if nobody has.
+
+    For a change that must not wait for the sweep (a pause asked for after the
+    due date: PROCESS.md, a pause never hides a breach). The same claim and the
+    same history row as the sweep's, so the breach is recorded once.
+    """
+    row = _fresh(complaint, target.due, target.met, "priority", "assignee_id")
+    due = row[target.due]
+    if due is None or row[target.met] is not None or due > now:
+        return False
+    if not _claim(complaint.pk, target.breached_at, now, count_breach=True):
+        return False
+    setattr(complaint, target.breached_at, now)
+    data: dict[str, Any] = {"due_at": iso(due), "priority": row["priority"]}
+    if row["assignee_id"]:
+        data["assignee"] = row["assignee_id"]
+    event_record(complaint=complaint, action=target.breached_action, data=data)
+    return True
 
 
 def _claim(pk: int, marker: str, now: datetime, *, count_breach: bool = False) -> bool:

@@ -20,7 +20,15 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Channel, Complaint, Priority
 from sla import conf
-from sla.targets import ACK, RESOLUTION, TARGETS, SlaState, sla_state_q, sla_time_zone
+from sla.targets import (
+    ACK,
+    RESOLUTION,
+    TARGETS,
+    SlaState,
+    decided_q,
+    sla_state_q,
+    sla_time_zone,
+)
 
 # --- Filters ---------------------------------------------------------------------------
 
@@ -116,10 +124,7 @@ def compliance(
     """
     aggregates: dict[str, Any] = {"n": Count("pk")}
     for target in TARGETS:
-        is_decided = Q(**{f"{target.met}__isnull": False}) | Q(**{f"{target.due}__lte": now})
-        aggregates[f"{target.name}_decided"] = Count(
-            "pk", filter=is_decided & Q(**{f"{target.due}__isnull": False})
-        )
+        aggregates[f"{target.name}_decided"] = Count("pk", filter=decided_q(target=target, now=now))
         aggregates[f"{target.name}_on_time"] = Count(
             "pk", filter=sla_state_q(target=target, state=SlaState.MET, now=now)
         )

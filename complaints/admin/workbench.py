@@ -15,10 +15,12 @@ from django.utils.translation import gettext
 
 from .. import extensions, services
 from ..forms import (
+    AskCustomerForm,
     AssignForm,
     MessageForm,
     RecategorizeForm,
     ReprioritizeForm,
+    ResumeForm,
     transition_form_class,
 )
 from ..models import Complaint, ComplaintMessage, Stage
@@ -58,6 +60,8 @@ class WorkbenchMixin(_ModelAdmin):
                 name="complaints_complaint_reprioritize",
             ),
             path("<int:pk>/message/", wrap(self.message_view), name="complaints_complaint_message"),
+            path("<int:pk>/ask/", wrap(self.ask_view), name="complaints_complaint_ask"),
+            path("<int:pk>/resume/", wrap(self.resume_view), name="complaints_complaint_resume"),
             *super().get_urls(),
         ]
 
@@ -105,6 +109,8 @@ class WorkbenchMixin(_ModelAdmin):
             if actions.can_recategorize
             else None,
             "message_form": MessageForm() if actions.can_message else None,
+            "ask_form": AskCustomerForm() if actions.can_ask_customer else None,
+            "resume_form": ResumeForm() if actions.can_resume else None,
             "events": complaint.events.select_related("actor").order_by("created_at", "id"),
             "complaint_messages": complaint.messages.select_related("author").order_by(
                 "created_at", "id"
@@ -220,6 +226,28 @@ class WorkbenchMixin(_ModelAdmin):
                 actor=request.user,
             ),
             gettext("Message added."),
+        )
+
+    def ask_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._simple_post(
+            request,
+            pk,
+            AskCustomerForm,
+            lambda c, d: services.complaint_wait_for_customer(
+                complaint=c, question=d["question"], actor=request.user
+            ),
+            gettext("Question sent. The resolution clock is paused until the customer answers."),
+        )
+
+    def resume_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._simple_post(
+            request,
+            pk,
+            ResumeForm,
+            lambda c, d: services.complaint_wait_resume(
+                complaint=c, note=d["note"], actor=request.user
+            ),
+            gettext("Resumed: the resolution clock runs again."),
         )
 
     def _simple_post(self, request, pk, form_class, action, success: str) -> HttpResponse:

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from ..models import Answer, Complaint, Stage
 from ..permissions import Actor, actor_require
-from ..workflow import Transition, transition_for
+from ..workflow import WAITING_STAGES, Transition, transition_for
 from .errors import GuardFailed, TransitionNotAllowed
 from .events import describe, event_record
+from .waiting import WaitEnd, complaint_wait_end
 
 
 def complaint_transition(
@@ -55,6 +56,13 @@ def complaint_transition(
             errors.update(guard(locked))
         if errors:
             raise GuardFailed(errors)
+        if locked.waiting_on_customer_since and transition.target not in WAITING_STAGES:
+            # PROCESS.md: the wait is for information needed to decide; once the
+            # decision goes out it is over. Recorded before the step, so the
+            # clock restarts (sla) before the decision meets the target.
+            complaint_wait_end(
+                complaint=locked, reason=WaitEnd.STEP, actor=actor, step=transition.name
+            )
         for effect in transition.effects:
             changed.update(effect(locked))
         source = locked.stage

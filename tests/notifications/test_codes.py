@@ -55,6 +55,7 @@ def test_every_code_notifications_reacts_to_or_writes_is_declared_with_a_label()
         complaint_codes.DECISION_NOTIFIED,
         complaint_codes.CLOSED,
         complaint_codes.REOPENED,
+        complaint_codes.MESSAGE_FROM_STAFF,
     }
     for code in (
         *handlers.REACTIONS,
