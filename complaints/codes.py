@@ -45,6 +45,11 @@ CUSTOMER_MERGED = "complaints.customer.merged"
 WAITING_STARTED = "complaints.waiting.started"
 WAITING_ENDED = "complaints.waiting.ended"
 
+# PROCESS.md "An unanswered decision": the customer is reminded, once, to
+# answer the decision, with the same ways to answer. Written by the app that
+# keeps the time (sla), sent by the one that sends notices.
+DECISION_REMINDER = "complaints.decision.reminder"
+
 codes_declare(
     # A stage change reads as the stage reached (the buttons say the verb).
     ActionCode(RECEIVED, _("Received")),
@@ -66,4 +71,5 @@ codes_declare(
     ActionCode(CUSTOMER_MERGED, _("Customer records merged")),
     ActionCode(WAITING_STARTED, _("Waiting on the customer")),
     ActionCode(WAITING_ENDED, _("No longer waiting on the customer")),
+    ActionCode(DECISION_REMINDER, _("Reminded to answer the decision")),
 )

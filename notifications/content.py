@@ -18,7 +18,7 @@ from complaints.models import Answer, Language
 from complaints.models import Kind as ComplaintKind
 
 from . import conf, segments
-from .answers import answer_urls
+from .answers import answer_urls, decision_notice_awaiting
 from .models import Kind, Medium, Notification
 
 logger = logging.getLogger(__name__)
@@ -66,11 +66,29 @@ def _decision(notification: Notification) -> dict[str, Any]:
     }
 
 
+def _decision_reminder(notification: Notification) -> dict[str, Any]:
+    complaint = notification.complaint
+    decision = decision_notice_awaiting(complaint=complaint)
+    decision_data = dict(decision.event.data) if decision and decision.event else {}
+    return {
+        "decision": decision_data.get("decision") or complaint.decision,
+        "solution_proposal": complaint.solution_proposal,
+        "decision_notified_at": complaint.decision_notified_at,
+        # The decision notice's own links: the same decision, answered once.
+        "links": answer_urls(notification=decision) if decision is not None else {},
+        "links_valid_until": notification.created_at
+        + timedelta(seconds=conf.answer_link_max_age_seconds()),
+        "closes_at": complaint.answer_close_due_at,
+    }
+
+
 def _closure(notification: Notification) -> dict[str, Any]:
     complaint = notification.complaint
     return {
         "closed_at": complaint.closed_at,
         "accepted": complaint.customer_answer == Answer.ACCEPTED,
+        # Closed because no answer came: said as such, never as an acceptance.
+        "no_answer": complaint.customer_answer == Answer.NO_ANSWER,
     }
 
 
@@ -84,7 +102,12 @@ def _reevaluation(notification: Notification) -> dict[str, Any]:
 
 
 def _question(notification: Notification) -> dict[str, Any]:
-    message = notification.complaint.messages.filter(pk=_data(notification).get("message")).first()
+    message_id = _data(notification).get("message")
+    message = (
+        notification.complaint.messages.filter(pk=message_id).first()
+        if isinstance(message_id, int)
+        else None
+    )
     return {"question": message.body if message is not None else ""}
 
 
@@ -111,6 +134,7 @@ CONTEXTS = {
     Kind.REEVALUATION: _reevaluation,
     Kind.ESCALATION: _escalation,
     Kind.QUESTION: _question,
+    Kind.DECISION_REMINDER: _decision_reminder,
 }
 
 

@@ -45,6 +45,10 @@ def _staff_wrote(complaint: Complaint, event: ComplaintEvent) -> None:
     notices.notice_question_queue(complaint=complaint, event=event)
 
 
+def _decision_reminder(complaint: Complaint, event: ComplaintEvent) -> None:
+    notices.notice_decision_reminder_queue(complaint=complaint, event=event)
+
+
 def on_escalation(complaint: Complaint, event: ComplaintEvent) -> None:
     # An SLA event (its data may carry "due_at" and "met_at").
     notices.notice_escalation_queue(complaint=complaint, event=event)
@@ -56,6 +60,7 @@ REACTIONS: dict[str, Reaction] = {
     codes.CLOSED: _closed,
     codes.REOPENED: _reopened,
     codes.MESSAGE_FROM_STAFF: _staff_wrote,
+    codes.DECISION_REMINDER: _decision_reminder,
 }
 
 

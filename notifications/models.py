@@ -20,6 +20,8 @@ class Kind(models.TextChoices):
     ESCALATION = "escalation", _("Escalation to staff")
     # Staff asked the customer for information (the clock waits on them).
     QUESTION = "question", _("Question to the customer")
+    # PROCESS.md "An unanswered decision": the one reminder, same answer links.
+    DECISION_REMINDER = "decision_reminder", _("Reminder of the decision")
 
 
 class Medium(models.TextChoices):

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, Sum
 
-from complaints.models import Channel, Complaint
-from complaints.workflow import OPEN_STAGES
+from complaints.models import Answer, Channel, Complaint, Stage
+from complaints.workflow import NEEDS_RESOLUTION, OPEN_STAGES
 from sla.statistics import DashboardFilters
 
 
@@ -30,9 +30,15 @@ class ChannelRow:
     waited: int = 0
     paused_seconds: int = 0
     resolution_timed: int = 0
+    # PROCESS.md "An unanswered decision": answers counted apart, "no answer"
+    # never with the acceptances (complaints and requests: feedback awaits none).
+    accepted: int = 0
+    no_answer: int = 0
+    awaiting_answer: int = 0
+    reminded: int = 0
 
     def add(self, other: ChannelRow) -> None:
-        for name in ("received", "waited", "paused_seconds", "resolution_timed"):
+        for name in _aggregates():
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -62,21 +68,31 @@ class ClosureFigures:
         return round(100.0 * self.total.waited / received, 1) if received else None
 
 
+_answers = Q(kind__in=NEEDS_RESOLUTION)
+
+
 def _aggregates() -> dict[str, Any]:
     return {
         "received": Count("pk"),
         "waited": Count("pk", filter=Q(resolution_paused_seconds__gt=0)),
         "paused_seconds": Sum("resolution_paused_seconds"),
         "resolution_timed": Count("pk", filter=Q(resolution_business_seconds__isnull=False)),
+        "accepted": Count("pk", filter=_answers & Q(customer_answer=Answer.ACCEPTED)),
+        "no_answer": Count("pk", filter=_answers & Q(customer_answer=Answer.NO_ANSWER)),
+        "awaiting_answer": Count("pk", filter=_answers & Q(stage=Stage.DECISION_NOTIFIED)),
+        "reminded": Count("pk", filter=_answers & Q(answer_reminded_at__isnull=False)),
     }
 
 
 def closure_figures_get(*, filters: DashboardFilters, now: datetime) -> ClosureFigures:
-    rows = (
-        Complaint.objects.filter(filters.period_q(), filters.complaint_q())
-        .values("channel")
-        .annotate(**_aggregates())
-        .order_by()
+    rows = cast(
+        list[dict[str, Any]],
+        list(
+            Complaint.objects.filter(filters.period_q(), filters.complaint_q())
+            .values("channel")
+            .annotate(**_aggregates())
+            .order_by()
+        ),
     )
     labels = dict(Channel.choices)
     by_channel = {

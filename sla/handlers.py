@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
-from sla import pauses, services
+from sla import pauses, services, unanswered
 
 Handler = Callable[[Complaint, ComplaintEvent], None]
 
@@ -41,6 +41,7 @@ def _reopened(complaint: Complaint, event: ComplaintEvent) -> None:
 
 def _decision_notified(complaint: Complaint, event: ComplaintEvent) -> None:
     services.complaint_resolution_met(complaint=complaint, met_at=event.created_at)
+    unanswered.complaint_answer_deadlines_set(complaint=complaint, decided_at=event.created_at)
 
 
 def _waiting_started(complaint: Complaint, event: ComplaintEvent) -> None:

@@ -123,6 +123,15 @@ class Complaint(models.Model):
         _("business seconds to decision"), null=True, blank=True
     )
 
+    # PROCESS.md "An unanswered decision", written by sla (sla.unanswered): when
+    # the customer is reminded of a decision still unanswered, when they were,
+    # and when the complaint closes with the answer "no answer" (None: never).
+    answer_reminder_due_at = models.DateTimeField(_("answer reminder due"), null=True, blank=True)
+    answer_reminded_at = models.DateTimeField(_("answer reminder sent at"), null=True, blank=True)
+    answer_close_due_at = models.DateTimeField(
+        _("closes without an answer at"), null=True, blank=True
+    )
+
     root_cause = models.ForeignKey(
         RootCause,
         on_delete=models.PROTECT,
@@ -238,6 +247,20 @@ class Complaint(models.Model):
                 fields=["stage", "priority", "received_at"],
                 name="sla_open_stage_priority",
                 condition=Q(stage__in=OPEN_STAGES),
+            ),
+            # The unanswered-decision sweep (sla.unanswered): only decisions
+            # still awaiting the customer's answer.
+            models.Index(
+                fields=["answer_reminder_due_at"],
+                name="sla_answer_reminder_pending",
+                condition=Q(stage=Stage.DECISION_NOTIFIED)
+                & Q(answer_reminded_at__isnull=True)
+                & Q(answer_reminder_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["answer_close_due_at"],
+                name="sla_answer_close_pending",
+                condition=Q(stage=Stage.DECISION_NOTIFIED) & Q(answer_close_due_at__isnull=False),
             ),
             # The breach log (CSV export): complaints that ever breached a target.
             models.Index(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Answer, Complaint, Stage
 from ..permissions import Actor, actor_require
-from ..workflow import WAITING_STAGES, Transition, transition_for
+from ..workflow import CUSTOMER_ANSWERS, WAITING_STAGES, Transition, transition_for
 from .errors import GuardFailed, TransitionNotAllowed
 from .events import describe, event_record
 from .waiting import WaitEnd, complaint_wait_end
@@ -38,7 +38,7 @@ def complaint_transition(
         # Two staff members acting on the same complaint at once: the lock makes
         # the second one see the stage the first one left, and fail cleanly.
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        transition = transition_for(locked.kind, locked.stage, to)
+        transition = transition_for(locked.kind, locked.stage, to, fields)
         if transition is None:
             raise TransitionNotAllowed(
                 _("This application is in stage “%(source)s” and cannot move to “%(target)s”.")
@@ -126,9 +126,9 @@ def complaint_record_answer(
     Accepted: the complaint is closed. Rejected: it goes back to analysis to be
     re-evaluated (a re-opening, counted).
     """
-    target = Stage.CLOSED if answer == Answer.ACCEPTED else Stage.IN_ANALYSIS
-    if answer not in Answer.values:
+    if answer not in CUSTOMER_ANSWERS:
         raise GuardFailed({"customer_answer": _("Choose accepted or rejected.")})
+    target = Stage.CLOSED if answer == Answer.ACCEPTED else Stage.IN_ANALYSIS
     return complaint_transition(
         complaint=complaint,
         to=target,
