@@ -104,6 +104,8 @@ DELAYS: dict[str, Delay] = {
     "tracking_started": _one(0.1, 2),
     "analysis_started": _one(0.1, 4),
     "closed": _one(1, 27),
+    # Never chosen by the generator (it takes the first way into a stage).
+    "closed_no_answer": _one(15, 20),
     "reopened": _one(2, 20),
 }
 FEEDBACK_CLOSE = _one(1, 1)

@@ -48,6 +48,18 @@ CUSTOMER_INVITED = "complaints.customer.invited"
 # with the link ``data["url"]``.
 STAFF_ALERTED = "complaints.staff.alerted"
 
+# PROCESS.md "Waiting on the customer": staff asked the customer for
+# information (the question is a staff message, its row says ``question``), and
+# the wait ended (the customer answered on any channel, staff resumed, or the
+# decision was notified). The sla app pauses and resumes the resolution clock.
+WAITING_STARTED = "complaints.waiting.started"
+WAITING_ENDED = "complaints.waiting.ended"
+
+# PROCESS.md "An unanswered decision": the customer is reminded, once, to
+# answer the decision, with the same ways to answer. Written by the app that
+# keeps the time (sla), sent by the one that sends notices.
+DECISION_REMINDER = "complaints.decision.reminder"
+
 codes_declare(
     # A stage change reads as the stage reached (the buttons say the verb).
     ActionCode(RECEIVED, _("Received")),
@@ -100,4 +112,7 @@ codes_declare(
     ActionCode(ACCESS_CODE_REQUESTED, _("Access code sent to the customer")),
     ActionCode(ACCESS_CODE_VERIFIED, _("Customer verified with an access code")),
     ActionCode(ACCESS_LOCKED, _("Access locked after wrong codes")),
+    ActionCode(WAITING_STARTED, _("Waiting on the customer")),
+    ActionCode(WAITING_ENDED, _("No longer waiting on the customer")),
+    ActionCode(DECISION_REMINDER, _("Reminded to answer the decision")),
 )

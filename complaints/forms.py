@@ -117,3 +117,20 @@ class MessageForm(forms.Form):
     internal = forms.BooleanField(
         label=_("Internal note (staff only)"), required=False, initial=True
     )
+
+
+class AskCustomerForm(forms.Form):
+    """Ask the customer for information: the resolution clock pauses until they answer."""
+
+    question = forms.CharField(
+        label=_("Question to the customer"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ResumeForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the history"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("E.g. the customer answered on the phone."),
+    )

@@ -11,6 +11,7 @@ import contextlib
 from . import codes
 from .models import Complaint, ComplaintEvent, Stage
 from .services import TransitionNotAllowed, complaint_transition
+from .services.waiting import WaitEnd, complaint_wait_end
 
 
 def _acknowledgement_sent(complaint: Complaint, event: ComplaintEvent) -> None:
@@ -28,6 +29,19 @@ def _acknowledgement_sent(complaint: Complaint, event: ComplaintEvent) -> None:
         )
 
 
+def _customer_wrote(complaint: Complaint, event: ComplaintEvent) -> None:
+    """PROCESS.md: the clock starts again when the customer answers, on any
+    channel (a reply by e-mail or SMS, a message on their page): whatever they
+    wrote, staff read it with the clock running."""
+    complaint_wait_end(
+        complaint=complaint,
+        reason=WaitEnd.CUSTOMER_ANSWERED,
+        message=event.data.get("message"),
+        channel=event.data.get("channel", ""),
+    )
+
+
 REACTIONS = {
     codes.ACKNOWLEDGEMENT_SENT: _acknowledgement_sent,
+    codes.MESSAGE_FROM_CUSTOMER: _customer_wrote,
 }

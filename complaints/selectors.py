@@ -14,7 +14,7 @@ from . import tracking
 from .extensions import api_list_filters
 from .models import Complaint, ComplaintAttachment, ComplaintEvent, ComplaintMessage
 from .permissions import user_can
-from .workflow import STAGE_ORDER, Stage, Transition, transitions_from
+from .workflow import STAGE_ORDER, WAITING_STAGES, Stage, Transition, transitions_from
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class PublicStatus:
     resolution_met: bool
     steps: list[StageStep]
     history: list[tuple[datetime, Stage]]
+    # PROCESS.md "Waiting on the customer": staff asked for information.
+    waiting_on_customer_since: datetime | None = None
 
 
 def complaint_get_by_tracking_number(text: str) -> Complaint | None:
@@ -94,6 +96,7 @@ def complaint_public_status(complaint: Complaint) -> PublicStatus:
         resolution_met=complaint.resolution_met_at is not None,
         steps=steps,
         history=[(at, Stage(stage)) for at, stage in changes],
+        waiting_on_customer_since=complaint.waiting_on_customer_since,
     )
 
 
@@ -178,6 +181,9 @@ class AvailableActions:
     can_reprioritize: bool
     can_recategorize: bool
     can_message: bool
+    # Ask the customer for information (the clock pauses), or resume.
+    can_ask_customer: bool = False
+    can_resume: bool = False
 
     @property
     def permitted_transitions(self) -> list[Transition]:
@@ -195,4 +201,8 @@ def complaint_actions_for(*, complaint: Complaint, user: Any) -> AvailableAction
         can_reprioritize=classified_open and user_can(user, "complaints.reprioritize_complaint"),
         can_recategorize=classified_open and user_can(user, "complaints.classify_complaint"),
         can_message=user_can(user, "complaints.add_complaintmessage"),
+        can_ask_customer=complaint.stage in WAITING_STAGES
+        and user_can(user, "complaints.ask_customer_complaint"),
+        can_resume=complaint.waiting_on_customer_since is not None
+        and user_can(user, "complaints.ask_customer_complaint"),
     )

@@ -231,6 +231,7 @@ class MessageOutputSerializer(serializers.Serializer):
     author_kind = serializers.ChoiceField(choices=ComplaintMessage.Author.choices)
     author = UserRefSerializer(allow_null=True)
     internal = serializers.BooleanField()
+    question = serializers.BooleanField(help_text="Staff asked the customer for information.")
     channel = serializers.ChoiceField(choices=Channel.choices)
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -270,6 +271,9 @@ class ComplaintDetailOutputSerializer(ComplaintListOutputSerializer):
     classified_at = serializers.DateTimeField(allow_null=True)
     decision_notified_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
+    waiting_on_customer_since = serializers.DateTimeField(
+        allow_null=True, help_text="Staff asked the customer for information and wait since then."
+    )
     ack_met_at = serializers.DateTimeField(allow_null=True)
     resolution_met_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import codes
 from .models import Complaint, ComplaintEvent, ComplaintMessage
+from .workflow import CUSTOMER_ANSWERS
 
 # The history rows that only say "a message was written": the message itself
 # is in the timeline, with its text.
@@ -36,7 +37,7 @@ def _who(event: ComplaintEvent) -> tuple[str, str]:
         return "staff", _display_name(event.actor)
     # The customer's answer (accepted / rejected) arrives through their link or
     # reply: the row carries it, and the customer is who spoke.
-    if event.data.get("customer_answer") and event.to_stage:
+    if event.data.get("customer_answer") in CUSTOMER_ANSWERS and event.to_stage:
         return "customer", str(_("Customer"))
     return "system", str(_("System"))
 
@@ -75,6 +76,8 @@ def complaint_timeline(complaint: Complaint) -> list[TimelineEntry]:
                 title=str(
                     _("Internal note")
                     if message.internal
+                    else _("Question to the customer")
+                    if message.question
                     else _("Message from the customer")
                     if from_customer
                     else _("Message to the customer")

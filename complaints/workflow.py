@@ -10,15 +10,27 @@ acceptance) are separate rows restricted with `kinds`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from .models import Complaint
+from .workflow_rules import (
+    Effect,
+    Guard,
+    answer_is,
+    answer_is_not,
+    assignee_is_assignable,
+    await_new_answer,
+    count_reopening,
+    priority_from_category,
+    priority_override_explained,
+    required,
+    stamp,
+    stamp_answer,
+)
 
 
 class Stage(models.TextChoices):
@@ -34,6 +46,11 @@ class Stage(models.TextChoices):
 
 STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)
 OPEN_STAGES: tuple[Stage, ...] = tuple(s for s in Stage if s != Stage.CLOSED)
+# PROCESS.md "Waiting on the customer": staff may ask the customer for
+# information while the complaint is worked on, until the decision is notified
+# (after it, the customer's answer is awaited by another rule: the unanswered
+# decision). A step into a later stage ends the wait.
+WAITING_STAGES: tuple[Stage, ...] = STAGE_ORDER[: STAGE_ORDER.index(Stage.DECISION_NOTIFIED)]
 
 
 class Kind(models.TextChoices):
@@ -45,131 +62,23 @@ class Kind(models.TextChoices):
 class Answer(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
+    # PROCESS.md "An unanswered decision": no answer came, the reminder
+    # included. Recorded as such: never an acceptance.
+    NO_ANSWER = "no_answer", _("No answer")
+
+
+# The answers a customer gives (no answer is what the process records when they don't).
+CUSTOMER_ANSWERS: tuple[Answer, ...] = (Answer.ACCEPTED, Answer.REJECTED)
 
 
 ALL_KINDS = frozenset(Kind)
 NEEDS_RESOLUTION = frozenset({Kind.COMPLAINT, Kind.REQUEST})
 
-# A guard looks at the complaint (with the transition's fields already applied)
-# and returns {field: message} for every rule it breaks.
-Guard = Callable[["Complaint"], dict[str, str]]
-Effect = Callable[["Complaint"], Iterable[str]]
 
-
-def required(*names: str) -> Guard:
-    def guard(complaint: Complaint) -> dict[str, str]:
-        missing = {}
-        for name in names:
-            value = getattr(complaint, f"{name}_id" if _is_fk(name) else name)
-            if value in (None, "") or (isinstance(value, str) and not value.strip()):
-                missing[name] = str(_("This field is required for this step."))
-        return missing
-
-    guard.__name__ = f"required({', '.join(names)})"
-    return guard
-
-
-def _is_fk(name: str) -> bool:
-    return name in {"category", "assignee", "root_cause"}
-
-
-def assignee_is_assignable(complaint: Complaint) -> dict[str, str]:
-    from .staff import user_is_assignable
-
-    if complaint.assignee_id is not None and not user_is_assignable(complaint.assignee):
-        return {"assignee": str(_("Only Agents and Representatives can be assigned."))}
-    return {}
-
-
-def priority_override_explained(complaint: Complaint) -> dict[str, str]:
-    """PROCESS.md: staff may override the category's priority; the reason is recorded."""
-    category = complaint.category
-    if category is None or not complaint.priority:
-        return {}
-    reason = (complaint.priority_override_reason or "").strip()
-    if complaint.priority != category.default_priority and not reason:
-        return {
-            "priority_override_reason": str(
-                _("Give a reason when the priority differs from the category's default.")
-            )
-        }
-    return {}
-
-
-def answer_is(answer: Answer) -> Guard:
-    def guard(complaint: Complaint) -> dict[str, str]:
-        if complaint.customer_answer != answer:
-            return {
-                "customer_answer": str(_("The customer's answer must be “%(answer)s”."))
-                % {"answer": answer.label}
-            }
-        return {}
-
-    guard.__name__ = f"answer_is({answer})"
-    return guard
-
-
-def answer_is_not(answer: Answer) -> Guard:
-    def guard(complaint: Complaint) -> dict[str, str]:
-        if complaint.customer_answer == answer:
-            return {
-                "customer_answer": str(_("The customer's answer cannot be “%(answer)s”."))
-                % {"answer": answer.label}
-            }
-        return {}
-
-    guard.__name__ = f"answer_is_not({answer})"
-    return guard
-
-
-# --- Effects: what a transition changes besides the stage ----------------------
-# Each returns the names of the fields it changed, for update_fields.
-
-
-def priority_from_category(complaint: Complaint) -> Iterable[str]:
-    """Each criterion carries a default priority (PROCESS.md stage 3)."""
-    if not complaint.priority and complaint.category is not None:
-        complaint.priority = complaint.category.default_priority
-        return ("priority",)
-    return ()
-
-
-def stamp(name: str) -> Effect:
-    def effect(complaint: Complaint) -> Iterable[str]:
-        from django.utils import timezone
-
-        setattr(complaint, name, timezone.now())
-        return (name,)
-
-    return effect
-
-
-def count_reopening(complaint: Complaint) -> Iterable[str]:
-    complaint.reopen_count += 1
-    return ("reopen_count",)
-
-
-def await_new_answer(complaint: Complaint) -> Iterable[str]:
-    # A new decision needs a new answer: the previous one stays in the history.
-    complaint.customer_answer = ""
-    complaint.customer_answer_reason = ""
-    complaint.customer_answer_channel = ""
-    complaint.customer_answered_at = None
-    return (
-        "customer_answer",
-        "customer_answer_reason",
-        "customer_answer_channel",
-        "customer_answered_at",
-    )
-
-
-def stamp_answer(complaint: Complaint) -> Iterable[str]:
-    if complaint.customer_answer and complaint.customer_answered_at is None:
-        from django.utils import timezone
-
-        complaint.customer_answered_at = timezone.now()
-        return ("customer_answered_at",)
-    return ()
+def awaits_answer(kind: str) -> bool:
+    """Whether a notified decision waits for the customer's answer (feedback
+    closes once answered: there is nothing for the customer to accept)."""
+    return kind in NEEDS_RESOLUTION
 
 
 @dataclass(frozen=True)
@@ -184,6 +93,9 @@ class Transition:
     defaults: tuple[Effect, ...] = ()
     effects: tuple[Effect, ...] = ()
     kinds: frozenset[str] = field(default=ALL_KINDS)
+    # The history code's last part when it is not the name: two ways into the
+    # same stage that mean the same event (closed, whatever the answer).
+    code: str = ""
     # Fields whose value the step itself says (pressing "close: the customer
     # accepted" records the acceptance): forms do not ask for them.
     implies: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
@@ -196,7 +108,7 @@ class Transition:
     @property
     def action(self) -> str:
         """The dotted code of the history row this transition writes."""
-        return f"complaints.complaint.{self.name}"
+        return f"complaints.complaint.{self.code or self.name}"
 
     @property
     def is_reopening(self) -> bool:
@@ -298,6 +210,23 @@ TRANSITIONS: tuple[Transition, ...] = (
         implies={"customer_answer": Answer.ACCEPTED},
     ),
     Transition(
+        # PROCESS.md "An unanswered decision": no answer came, the reminder
+        # included (the sla app closes it when the period runs out; staff may,
+        # when automatic closing is off). Recorded as closed with the answer
+        # "no answer": never an acceptance.
+        name="closed_no_answer",
+        code="closed",
+        source=Stage.DECISION_NOTIFIED,
+        target=Stage.CLOSED,
+        label=_("Close: no answer from the customer"),
+        permission="complaints.close_complaint",
+        fields=("customer_answer",),
+        guards=(answer_is(Answer.NO_ANSWER),),
+        effects=(stamp("closed_at"),),
+        kinds=NEEDS_RESOLUTION,
+        implies={"customer_answer": Answer.NO_ANSWER},
+    ),
+    Transition(
         # PROCESS.md stage 8: not satisfied, so re-evaluated and investigated again.
         name="reopened",
         source=Stage.DECISION_NOTIFIED,
@@ -314,16 +243,31 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
 )
 
-_BY_KEY: dict[tuple[str, str, str], Transition] = {}
+_BY_KEY: dict[tuple[str, str, str], list[Transition]] = {}
 for _t in TRANSITIONS:
     for _kind in _t.kinds:
         key = (str(_kind), str(_t.source), str(_t.target))
-        assert key not in _BY_KEY, f"two transitions for {key}"
-        _BY_KEY[key] = _t
+        same = _BY_KEY.setdefault(key, [])
+        # Two ways between the same stages must differ in what they imply
+        # (closed: accepted / no answer), or a caller could not say which.
+        assert all(dict(t.implies) != dict(_t.implies) for t in same), f"ambiguous {key}"
+        assert all(t.name != _t.name for t in same), f"two transitions named {_t.name}"
+        same.append(_t)
 
 
-def transition_for(kind: str, source: str, target: str) -> Transition | None:
-    return _BY_KEY.get((str(kind), str(source), str(target)))
+def transition_for(
+    kind: str, source: str, target: str, fields: Mapping[str, Any] | None = None
+) -> Transition | None:
+    """The transition from ``source`` to ``target``. Where two lead there, the
+    first declared whose implied values the ``fields`` given agree with (a field
+    not given agrees with anything); when none agrees, the first declared, whose
+    guards then say what is wrong."""
+    candidates = _BY_KEY.get((str(kind), str(source), str(target)), [])
+    given = fields or {}
+    for transition in candidates:
+        if all(given.get(name, value) == value for name, value in transition.implies.items()):
+            return transition
+    return candidates[0] if candidates else None
 
 
 def transitions_from(kind: str, source: str) -> list[Transition]:
@@ -348,4 +292,5 @@ PERMISSIONS: tuple[tuple[str, str], ...] = (
     ("close_complaint", "Can close a complaint"),
     ("reopen_complaint", "Can re-open a complaint"),
     ("reprioritize_complaint", "Can change the priority of a classified complaint"),
+    ("ask_customer_complaint", "Can ask the customer for information (pauses the clock)"),
 )

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints import api as complaints_api
+from complaints import api_steps
 from intake import api as intake_api
 
 
@@ -78,6 +79,16 @@ v1 = [
         "complaints/<int:pk>/messages/",
         complaints_api.ComplaintMessageCreateApi.as_view(),
         name="complaint-message-create",
+    ),
+    path(
+        "complaints/<int:pk>/questions/",
+        api_steps.ComplaintQuestionApi.as_view(),
+        name="complaint-question-create",
+    ),
+    path(
+        "complaints/<int:pk>/resume/",
+        api_steps.ComplaintResumeApi.as_view(),
+        name="complaint-resume",
     ),
 ]
 

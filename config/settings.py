@@ -143,6 +143,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # Runs missed while workers were down are dropped: the next one catches up.
         "options": {"expires": 55},
     },
+    # PROCESS.md "An unanswered decision": reminders and "no answer" closures.
+    "sla-unanswered-sweep": {
+        "task": "sla.tasks.unanswered_sweep",
+        "schedule": env.float("SLA_ANSWER_SWEEP_INTERVAL_SECONDS", default=300.0),
+        "options": {"expires": 250},
+    },
     "notifications-requeue": {
         "task": "notifications.tasks.notifications_requeue_pending",
         "schedule": env.float("NOTIFICATIONS_REQUEUE_INTERVAL_SECONDS", default=60.0),
@@ -350,6 +356,10 @@ SLA_RESOLUTION_DAYS = {
 # Feedback (an opinion) has no resolution target unless given (days at every priority).
 SLA_FEEDBACK_RESOLUTION_DAYS = env.int("SLA_FEEDBACK_RESOLUTION_DAYS", default=None)
 SLA_AT_RISK_FRACTION = env.float("SLA_AT_RISK_FRACTION", default=0.75)
+# PROCESS.md "An unanswered decision": business days to the one reminder, then
+# from the reminder to closing with the answer "no answer" (0: never close).
+SLA_ANSWER_REMINDER_DAYS = env.int("SLA_ANSWER_REMINDER_DAYS", default=5)
+SLA_ANSWER_CLOSE_DAYS = env.int("SLA_ANSWER_CLOSE_DAYS", default=10)
 SLA_SWEEP_BATCH_SIZE = env.int("SLA_SWEEP_BATCH_SIZE", default=500)
 SLA_DASHBOARD_WEEKS = env.int("SLA_DASHBOARD_WEEKS", default=12)
 SLA_DASHBOARD_MAX_DAYS = env.int("SLA_DASHBOARD_MAX_DAYS", default=371)

@@ -116,6 +116,9 @@ class PublicStatusOutputSerializer(DueDatesMixin, serializers.Serializer):
     stage_label = serializers.SerializerMethodField()
     received_at = serializers.DateTimeField()
     reopen_count = serializers.IntegerField()
+    waiting_on_customer_since = serializers.DateTimeField(
+        allow_null=True, help_text="We asked the customer for information and wait since then."
+    )
     steps = StageStepSerializer(many=True)
     history = StageChangeSerializer(many=True)
 

@@ -106,6 +106,27 @@ def answer_link_open(*, token: str) -> Notification:
     return notification
 
 
+def decision_notice_awaiting(*, complaint: Complaint) -> Notification | None:
+    """The decision notice whose links still answer the complaint's decision:
+    the one of its latest decision, not used yet (None when there is none, e.g.
+    the decision was given by phone to a customer without an address)."""
+    if complaint.stage != Stage.DECISION_NOTIFIED:
+        return None
+    latest = (
+        ComplaintEvent.objects.filter(complaint=complaint, action=DECISION_NOTIFIED)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return (
+        Notification.objects.filter(
+            complaint=complaint, kind=Kind.DECISION, event_id=latest, answered_at__isnull=True
+        )
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
 def _awaits_answer(notification: Notification) -> bool:
     complaint = notification.complaint
     if complaint.stage != Stage.DECISION_NOTIFIED:

@@ -18,7 +18,7 @@ from complaints.models import Answer, Language
 from complaints.models import Kind as ComplaintKind
 
 from . import conf, conversation_content
-from .answers import answer_urls
+from .answers import answer_urls, decision_notice_awaiting
 from .context import base_context, sms_compose, sms_text
 from .models import Kind, Medium, Notification
 
@@ -72,11 +72,29 @@ def _decision(notification: Notification) -> dict[str, Any]:
     }
 
 
+def _decision_reminder(notification: Notification) -> dict[str, Any]:
+    complaint = notification.complaint
+    decision = decision_notice_awaiting(complaint=complaint)
+    decision_data = dict(decision.event.data) if decision and decision.event else {}
+    return {
+        "decision": decision_data.get("decision") or complaint.decision,
+        "solution_proposal": complaint.solution_proposal,
+        "decision_notified_at": complaint.decision_notified_at,
+        # The decision notice's own links: the same decision, answered once.
+        "links": answer_urls(notification=decision) if decision is not None else {},
+        "links_valid_until": notification.created_at
+        + timedelta(seconds=conf.answer_link_max_age_seconds()),
+        "closes_at": complaint.answer_close_due_at,
+    }
+
+
 def _closure(notification: Notification) -> dict[str, Any]:
     complaint = notification.complaint
     return {
         "closed_at": complaint.closed_at,
         "accepted": complaint.customer_answer == Answer.ACCEPTED,
+        # Closed because no answer came: said as such, never as an acceptance.
+        "no_answer": complaint.customer_answer == Answer.NO_ANSWER,
     }
 
 
@@ -87,6 +105,16 @@ def _reevaluation(notification: Notification) -> dict[str, Any]:
         or complaint.customer_answer_reason,
         "resolution_due_at": complaint.resolution_due_at,
     }
+
+
+def _question(notification: Notification) -> dict[str, Any]:
+    message_id = _data(notification).get("message")
+    message = (
+        notification.complaint.messages.filter(pk=message_id).first()
+        if isinstance(message_id, int)
+        else None
+    )
+    return {"question": message.body if message is not None else ""}
 
 
 def _escalation(notification: Notification) -> dict[str, Any]:
@@ -126,6 +154,8 @@ CONTEXTS = {
     Kind.SURVEY_INVITATION: _linked,
     Kind.SURVEY_LOW_SCORE: _linked,
     **conversation_content.CONTEXTS,
+    Kind.QUESTION: _question,
+    Kind.DECISION_REMINDER: _decision_reminder,
 }
 
 

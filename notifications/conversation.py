@@ -33,7 +33,10 @@ from .services import notification_queue
 
 def notice_staff_reply_queue(complaint: Complaint, event: ComplaintEvent) -> Notification | None:
     """A reply staff wrote for the customer (internal notes have another code
-    and never reach this)."""
+    and never reach this). A question that pauses the clock goes as its own
+    notice (notices.notice_question_queue), never as a second one."""
+    if event.data.get("question"):
+        return None
     contact = customer_contact(complaint=complaint)
     if contact is None:
         # No address and no number (a phone complaint): staff call the customer.

@@ -49,6 +49,14 @@ def _staff_alerted(complaint: Complaint, event: ComplaintEvent) -> None:
     notices.notice_staff_alert_queue(complaint=complaint, event=event)
 
 
+def _staff_wrote(complaint: Complaint, event: ComplaintEvent) -> None:
+    notices.notice_question_queue(complaint=complaint, event=event)
+
+
+def _decision_reminder(complaint: Complaint, event: ComplaintEvent) -> None:
+    notices.notice_decision_reminder_queue(complaint=complaint, event=event)
+
+
 def on_escalation(complaint: Complaint, event: ComplaintEvent) -> None:
     # An SLA event (its data may carry "due_at" and "met_at").
     notices.notice_escalation_queue(complaint=complaint, event=event)
@@ -62,6 +70,9 @@ REACTIONS: dict[str, Reaction] = {
     # Asked for by other apps (the improvement app's survey): data says what.
     codes.CUSTOMER_INVITED: _customer_invited,
     codes.STAFF_ALERTED: _staff_alerted,
+    # PROCESS.md "Waiting on the customer" / "An unanswered decision".
+    codes.MESSAGE_FROM_STAFF: _staff_wrote,  # only a question (the reply: below)
+    codes.DECISION_REMINDER: _decision_reminder,
 }
 
 

@@ -25,6 +25,10 @@ class Kind(models.TextChoices):
     STAFF_REPLY = "staff_reply", _("Staff reply")
     ACCESS_CODE = "access_code", _("Access code")
     STAFF_ALERT = "staff_alert", _("Alert to staff")
+    # Staff asked the customer for information (the clock waits on them).
+    QUESTION = "question", _("Question to the customer")
+    # PROCESS.md "An unanswered decision": the one reminder, same answer links.
+    DECISION_REMINDER = "decision_reminder", _("Reminder of the decision")
 
 
 class Medium(models.TextChoices):

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from complaints.models import CONTACT_CHANNELS, Complaint, ComplaintEvent
 
 from . import conf
+from .answers import decision_notice_awaiting
 from .models import Kind, Medium, Notification
 from .services import notification_queue
 
@@ -70,6 +71,33 @@ def notice_reevaluation_queue(
 ) -> Notification | None:
     """PROCESS.md stage 8: not satisfied, so the complaint is investigated again."""
     return _customer_notice(complaint=complaint, event=event, kind=Kind.REEVALUATION)
+
+
+def notice_question_queue(*, complaint: Complaint, event: ComplaintEvent) -> Notification | None:
+    """PROCESS.md "Waiting on the customer": the question staff asked, to the
+    customer, with how to answer (a reply reaches the complaint by its number)."""
+    if not event.data.get("question"):
+        return None  # other staff messages: the conversation's notice, not this one
+    return _customer_notice(complaint=complaint, event=event, kind=Kind.QUESTION)
+
+
+def notice_decision_reminder_queue(
+    *, complaint: Complaint, event: ComplaintEvent
+) -> Notification | None:
+    """PROCESS.md "An unanswered decision": the customer is reminded once, with
+    the same ways to answer, where the decision notice went (its links answer
+    the same decision, once)."""
+    decision = decision_notice_awaiting(complaint=complaint)
+    if decision is None:
+        return None
+    return notification_queue(
+        complaint=complaint,
+        event=event,
+        kind=Kind.DECISION_REMINDER,
+        channel=decision.channel,
+        recipient=decision.recipient,
+        language=decision.language,
+    )
 
 
 def escalation_recipients(*, complaint: Complaint) -> list[Any]:

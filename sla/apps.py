@@ -7,8 +7,6 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete
-
         from complaints.signals import reactions_connect
         from sla import calendar_cache, codes, extensions, handlers, privacy
 
@@ -16,11 +14,6 @@ class SlaConfig(AppConfig):
         reactions_connect(app="sla", reactions=handlers.HANDLERS)
         # After the one above: the figures read the due dates it writes.
         reactions_connect(app="sla.figures", reactions=handlers.FIGURES_HANDLERS)
-        post_delete.connect(
-            handlers.on_figures_deleted,
-            sender="sla.ComplaintFigures",
-            dispatch_uid="sla.handlers.figures_deleted",
-        )
         calendar_cache.receivers_connect()
         extensions.register()
         privacy.register()

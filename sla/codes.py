@@ -16,6 +16,10 @@ RESOLUTION_AT_RISK = "sla.resolution.at_risk"
 RESOLUTION_BREACHED = "sla.resolution.breached"
 # A recomputed resolution due date (after a priority change).
 DUE_CHANGED = "sla.resolution.due_changed"
+# Waiting on the customer stopped the resolution clock, and started it again
+# (``data``: the business seconds it stood still, the due date moved).
+RESOLUTION_PAUSED = "sla.resolution.paused"
+RESOLUTION_RESUMED = "sla.resolution.resumed"
 
 codes_declare(
     ActionCode(ACK_AT_RISK, _("Acknowledgement at risk"), escalation=True),
@@ -23,4 +27,6 @@ codes_declare(
     ActionCode(RESOLUTION_AT_RISK, _("Resolution at risk"), escalation=True),
     ActionCode(RESOLUTION_BREACHED, _("Resolution target breached"), escalation=True),
     ActionCode(DUE_CHANGED, _("Resolution due date changed")),
+    ActionCode(RESOLUTION_PAUSED, _("Resolution clock paused")),
+    ActionCode(RESOLUTION_RESUMED, _("Resolution clock resumed")),
 )

@@ -66,3 +66,16 @@ def dashboard_list_size() -> int:
 def dashboard_work_mem() -> str:
     """PostgreSQL work_mem for the dashboard's period statistics (see sla.selectors)."""
     return str(getattr(settings, "SLA_DASHBOARD_WORK_MEM", "64MB"))
+
+
+def answer_reminder_days() -> int:
+    """PROCESS.md "An unanswered decision": business days after the decision
+    before the customer is reminded once (0: no reminder)."""
+    return max(0, int(getattr(settings, "SLA_ANSWER_REMINDER_DAYS", 5)))
+
+
+def answer_close_days() -> int:
+    """Business days after the reminder (after the decision when there is no
+    reminder) before the complaint closes with the answer "no answer"; 0 turns
+    the automatic closing off."""
+    return max(0, int(getattr(settings, "SLA_ANSWER_CLOSE_DAYS", 10)))

@@ -9,12 +9,11 @@ that caused it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
 from complaints.workflow import TRANSITIONS
-from sla import rollup, services
+from sla import pauses, rollup, services, unanswered
 from sla.targets import DUE_CHANGED
 
 Handler = Callable[[Complaint, ComplaintEvent], None]
@@ -44,6 +43,15 @@ def _reopened(complaint: Complaint, event: ComplaintEvent) -> None:
 
 def _decision_notified(complaint: Complaint, event: ComplaintEvent) -> None:
     services.complaint_resolution_met(complaint=complaint, met_at=event.created_at)
+    unanswered.complaint_answer_deadlines_set(complaint=complaint, decided_at=event.created_at)
+
+
+def _waiting_started(complaint: Complaint, event: ComplaintEvent) -> None:
+    pauses.complaint_resolution_pause(complaint=complaint, at=event.created_at, actor=event.actor)
+
+
+def _waiting_ended(complaint: Complaint, event: ComplaintEvent) -> None:
+    pauses.complaint_resolution_resume(complaint=complaint, at=event.created_at, actor=event.actor)
 
 
 HANDLERS: dict[str, Handler] = {
@@ -53,6 +61,8 @@ HANDLERS: dict[str, Handler] = {
     codes.REPRIORITIZED: _reprioritized,
     codes.REOPENED: _reopened,
     codes.DECISION_NOTIFIED: _decision_notified,
+    codes.WAITING_STARTED: _waiting_started,
+    codes.WAITING_ENDED: _waiting_ended,
 }
 
 
@@ -83,8 +93,3 @@ FIGURES_HANDLERS: dict[str, Handler] = {
         )
     },
 }
-
-
-def on_figures_deleted(sender: Any, *, instance: Any, **kwargs: Any) -> None:
-    """A complaint was deleted (its figures row goes with it): take its share out."""
-    rollup.figures_forget(share={name: getattr(instance, name) for name in rollup.SHARE_FIELDS})

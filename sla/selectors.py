@@ -263,7 +263,7 @@ def _list(
             "channel",
             "category_id",
             "assignee__username",
-            *(getattr(t, name) for t in TARGETS for name in ("due", "met", "at_risk_after")),
+            *(column for t in TARGETS for column in t.state_columns),
         )
         .order_by("queue_due", "pk")[: conf.dashboard_list_size()]
     )

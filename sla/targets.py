@@ -21,6 +21,7 @@ from complaints.workflow import OPEN_STAGES
 from sla import codes, conf
 from sla.calendar import (
     DEFAULT_TIME_ZONE,
+    add_business_days,
     business_seconds_between,
     closing_time,
     is_business_day,
@@ -41,11 +42,24 @@ class Target:
     business_seconds: str
     at_risk_action: str
     breached_action: str
+    # The column saying the target's clock stands still (waiting on the
+    # customer); "" for a target that never pauses (the acknowledgement).
+    paused_at: str = ""
+
+    @property
+    def state_columns(self) -> tuple[str, ...]:
+        """The columns ``sla_state_of`` reads (load them with ``only()``)."""
+        return tuple(c for c in (self.due, self.met, self.at_risk_after, self.paused_at) if c)
+
+    def running(self) -> Q:
+        """Its clock is not paused (every target that cannot pause)."""
+        return Q(**{f"{self.paused_at}__isnull": True}) if self.paused_at else Q()
 
     def at_risk_pending(self, now: datetime) -> Q:
         # Mirrors the partial index sla_*_at_risk_pending (complaints.models):
-        # only targets in flight whose at-risk event is not recorded yet.
-        return Q(
+        # only targets in flight whose at-risk event is not recorded yet. A
+        # paused target is in the index but waits: its instants move on resume.
+        return self.running() & Q(
             **{
                 f"{self.met}__isnull": True,
                 f"{self.at_risk_at}__isnull": True,
@@ -59,7 +73,7 @@ class Target:
 
     def breach_pending(self, now: datetime) -> Q:
         # Mirrors the partial index sla_*_breach_pending (complaints.models).
-        return Q(
+        return self.running() & Q(
             **{
                 f"{self.met}__isnull": True,
                 f"{self.breached_at}__isnull": True,
@@ -90,6 +104,7 @@ RESOLUTION = Target(
     business_seconds="resolution_business_seconds",
     at_risk_action=codes.RESOLUTION_AT_RISK,
     breached_action=codes.RESOLUTION_BREACHED,
+    paused_at="resolution_paused_at",
 )
 TARGETS: tuple[Target, ...] = (ACK, RESOLUTION)
 
@@ -159,6 +174,27 @@ def at_risk_after(start: datetime, due: datetime) -> datetime:
     return min(business_instant_after(start, total * fraction), due)
 
 
+def business_shift(instant: datetime, seconds: float) -> datetime:
+    """``instant`` moved later by ``seconds`` of business time (unchanged for 0).
+
+    How a pause moves a due date and an at-risk point: by the business time it
+    lasted (PROCESS.md "Waiting on the customer").
+    """
+    if seconds <= 0:
+        return instant
+    return business_instant_after(instant, seconds)
+
+
+def resolution_deadlines(
+    *, start: datetime, days: int, paused_seconds: float = 0
+) -> tuple[datetime, datetime]:
+    """The resolution target's due date and at-risk point: ``days`` business days
+    from ``start``, then later by the business time the clock stood paused."""
+    due = add_business_days(start, days)
+    risk = at_risk_after(start, due)
+    return business_shift(due, paused_seconds), business_shift(risk, paused_seconds)
+
+
 def business_seconds(start: datetime | None, end: datetime) -> int | None:
     if start is None:
         return None
@@ -188,6 +224,8 @@ class SlaState(models.TextChoices):
     BREACHED = "breached", _("Breached")
     MET = "met", _("Met")
     MET_LATE = "met_late", _("Met late")
+    # Waiting on the customer: the clock stands still (never past the due date).
+    PAUSED = "paused", _("Paused")
     NO_TARGET = "none", _("No target")
 
 
@@ -199,6 +237,13 @@ def sla_state_q(*, target: Target, state: str, now: datetime) -> Q:
     """
     met, due, risk = target.met, target.due, target.at_risk_after
     unmet = Q(**{f"{met}__isnull": True, f"{due}__isnull": False})
+    if state == SlaState.PAUSED:
+        if not target.paused_at:
+            return Q(pk__in=[])
+        return unmet & ~target.running()
+    # A paused target is in none of the states of a running clock: its due date
+    # and at-risk point move on when it resumes.
+    unmet &= target.running()
     if state == SlaState.MET:
         return Q(**{f"{met}__isnull": False, f"{met}__lte": F(due)})
     if state == SlaState.MET_LATE:
@@ -220,6 +265,7 @@ def sla_state_case(*, target: Target, now: datetime) -> Case:
         SlaState.NO_TARGET,
         SlaState.MET,
         SlaState.MET_LATE,
+        SlaState.PAUSED,
         SlaState.BREACHED,
         SlaState.AT_RISK,
     )
@@ -239,11 +285,22 @@ def sla_state_of(*, complaint: Complaint, target: Target, now: datetime) -> SlaS
         return SlaState.NO_TARGET
     if met is not None:
         return SlaState.MET if met <= due else SlaState.MET_LATE
+    if target.paused_at and getattr(complaint, target.paused_at) is not None:
+        return SlaState.PAUSED
     if due <= now:
         return SlaState.BREACHED
     if risk is not None and risk <= now:
         return SlaState.AT_RISK
     return SlaState.ON_TRACK
+
+
+def decided_q(*, target: Target, now: datetime) -> Q:
+    """A target whose outcome is known: met (on time or late), or breached. A
+    paused target is not decided: its due date moves on when it resumes."""
+    return (
+        Q(**{f"{target.met}__isnull": False})
+        | sla_state_q(target=target, state=SlaState.BREACHED, now=now)
+    ) & Q(**{f"{target.due}__isnull": False})
 
 
 # --- The one definition of the list states staff filter on -------------------------

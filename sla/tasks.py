@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from sla import services
+from sla import services, unanswered
 
 
 @shared_task(name="sla.tasks.sla_sweep", ignore_result=True)
@@ -15,3 +15,11 @@ def sla_sweep() -> dict[str, int]:
     nothing twice: the service claims each event with a conditional UPDATE.
     """
     return services.sla_sweep().as_dict()
+
+
+@shared_task(name="sla.tasks.unanswered_sweep", ignore_result=True)
+def unanswered_sweep() -> dict[str, int]:
+    """Remind once, then close with "no answer", the decisions left unanswered
+    (beat: every SLA_ANSWER_SWEEP_INTERVAL_SECONDS). Safe to run twice: each
+    reminder is claimed, each closure is a transition that re-checks the stage."""
+    return unanswered.unanswered_sweep().as_dict()

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 
 from complaints.models import Channel, Kind, Priority, Stage
 from sla import calendar, conf
+from sla.closure_figures import closure_figures_get
 from sla.selectors import (
     BREACH_COLUMNS,
     Dashboard,
@@ -153,6 +154,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "dimension": dimension,
         "dimension_label": dict(DIMENSIONS)[dimension],
         "board": data,
+        "closure": closure_figures_get(filters=filters, now=data.now),
         "chart_data": _chart_data(data, dimension),
         "ack_series": data.compliance["ack"][dimension],
         "resolution_series": data.compliance["resolution"][dimension],

@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from config.celery import app as celery_app
@@ -129,3 +131,30 @@ def _test_flush_may_empty_the_history():
     BaseDatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
     yield
     BaseDatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
+
+
+class Clock:
+    """The time ``django.utils.timezone.now()`` answers while set (None: the real one)."""
+
+    def __init__(self) -> None:
+        self.now: Any = None
+
+    def set(self, at: Any) -> Any:
+        self.now = at
+        return at
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """``clock.set(datetime(...))``: services, stamps and history rows read that instant.
+
+    complaints' services read ``timezone.now()`` at call time (the history rows
+    and messages are stamped explicitly for this), so a whole step, its
+    reactions and the due dates they derive, happen at the instant chosen.
+    """
+    from django.utils import timezone
+
+    fake = Clock()
+    real = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: fake.now if fake.now is not None else real())
+    return fake

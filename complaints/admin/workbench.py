@@ -17,10 +17,12 @@ from django.utils.translation import gettext
 from .. import extensions, services
 from ..attachments import attachment_response
 from ..forms import (
+    AskCustomerForm,
     AssignForm,
     MessageForm,
     RecategorizeForm,
     ReprioritizeForm,
+    ResumeForm,
     transition_form_class,
 )
 from ..models import Complaint, ComplaintAttachment, ComplaintMessage, Priority, Stage
@@ -67,6 +69,8 @@ class WorkbenchMixin(_ModelAdmin):
                 wrap(self.attachment_view),
                 name="complaints_complaint_attachment",
             ),
+            path("<int:pk>/ask/", wrap(self.ask_view), name="complaints_complaint_ask"),
+            path("<int:pk>/resume/", wrap(self.resume_view), name="complaints_complaint_resume"),
             *super().get_urls(),
         ]
 
@@ -118,6 +122,8 @@ class WorkbenchMixin(_ModelAdmin):
             if actions.can_recategorize
             else None,
             "message_form": MessageForm() if actions.can_message else None,
+            "ask_form": AskCustomerForm() if actions.can_ask_customer else None,
+            "resume_form": ResumeForm() if actions.can_resume else None,
             "events": complaint.events.select_related("actor").order_by("created_at", "id"),
             **self._messages_context(request, complaint),
         }
@@ -277,6 +283,30 @@ class WorkbenchMixin(_ModelAdmin):
                 if d["internal"]
                 else gettext("Message sent to the customer.")
             ),
+        )
+
+    def ask_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._simple_post(
+            request,
+            pk,
+            AskCustomerForm,
+            lambda c, d: services.complaint_wait_for_customer(
+                complaint=c, question=d["question"], actor=request.user
+            ),
+            lambda c, d: gettext(
+                "Question sent. The resolution clock is paused until the customer answers."
+            ),
+        )
+
+    def resume_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._simple_post(
+            request,
+            pk,
+            ResumeForm,
+            lambda c, d: services.complaint_wait_resume(
+                complaint=c, note=d["note"], actor=request.user
+            ),
+            lambda c, d: gettext("Resumed: the resolution clock runs again."),
         )
 
     def _simple_post(self, request, pk, form_class, action, success) -> HttpResponse:

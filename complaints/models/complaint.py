@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..workflow import OPEN_STAGES, PERMISSIONS, Answer, Kind, Stage
+from ..workflow import OPEN_STAGES, PERMISSIONS, WAITING_STAGES, Answer, Kind, Stage
 from .choices import CONTACT_CHANNELS, Channel, Language, Priority, choices_check
 from .customer import Customer
 from .privacy import ComplaintPrivacyFields, NoticeGiven
@@ -63,6 +63,13 @@ class Complaint(ComplaintPrivacyFields, models.Model):
     classified_at = models.DateTimeField(_("classified at"), null=True, blank=True)
     decision_notified_at = models.DateTimeField(_("decision notified at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # PROCESS.md "Waiting on the customer": staff asked the customer for
+    # information that only they can give (complaints.services.waiting). A
+    # process fact: what it does to the SLA clock is the sla app's business
+    # (resolution_paused_at below).
+    waiting_on_customer_since = models.DateTimeField(
+        _("waiting on the customer since"), null=True, blank=True
+    )
 
     # SLA targets (PROCESS.md "When the SLA is met"): set and met by the sla app.
     ack_due_at = models.DateTimeField(_("acknowledgement due"), null=True, blank=True)
@@ -82,6 +89,14 @@ class Complaint(ComplaintPrivacyFields, models.Model):
     resolution_at_risk_after = models.DateTimeField(
         _("resolution at risk after"), null=True, blank=True
     )
+    # The resolution clock stopped while waiting on the customer (set by sla
+    # only when the pause stops a running clock: never past the due date, so a
+    # pause cannot hide a breach), and the business seconds it stood still in
+    # this cycle (added to the due date and left out of the resolution time).
+    resolution_paused_at = models.DateTimeField(
+        _("resolution clock paused at"), null=True, blank=True
+    )
+    resolution_paused_seconds = models.PositiveIntegerField(_("business seconds paused"), default=0)
     # Markers written by the SLA sweep (sla.services.sla_sweep) with a
     # conditional UPDATE ... WHERE marker IS NULL, so each event is recorded and
     # escalated once. A re-opening starts a new resolution cycle and clears the
@@ -107,6 +122,15 @@ class Complaint(ComplaintPrivacyFields, models.Model):
     )
     resolution_business_seconds = models.PositiveIntegerField(
         _("business seconds to decision"), null=True, blank=True
+    )
+
+    # PROCESS.md "An unanswered decision", written by sla (sla.unanswered): when
+    # the customer is reminded of a decision still unanswered, when they were,
+    # and when the complaint closes with the answer "no answer" (None: never).
+    answer_reminder_due_at = models.DateTimeField(_("answer reminder due"), null=True, blank=True)
+    answer_reminded_at = models.DateTimeField(_("answer reminder sent at"), null=True, blank=True)
+    answer_close_due_at = models.DateTimeField(
+        _("closes without an answer at"), null=True, blank=True
     )
 
     root_cause = models.ForeignKey(
@@ -165,6 +189,10 @@ class Complaint(ComplaintPrivacyFields, models.Model):
             models.CheckConstraint(
                 condition=~Q(stage=Stage.CLOSED) | Q(closed_at__isnull=False),
                 name="complaint_closed_has_closed_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=WAITING_STAGES) | Q(waiting_on_customer_since__isnull=True),
+                name="complaint_waits_only_before_the_decision",
             ),
         ]
         indexes = [
@@ -228,6 +256,20 @@ class Complaint(ComplaintPrivacyFields, models.Model):
                 fields=["closed_at"],
                 name="complaint_retention_due",
                 condition=Q(anonymised_at__isnull=True) & Q(closed_at__isnull=False),
+            ),
+            # The unanswered-decision sweep (sla.unanswered): only decisions
+            # still awaiting the customer's answer.
+            models.Index(
+                fields=["answer_reminder_due_at"],
+                name="sla_answer_reminder_pending",
+                condition=Q(stage=Stage.DECISION_NOTIFIED)
+                & Q(answer_reminded_at__isnull=True)
+                & Q(answer_reminder_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["answer_close_due_at"],
+                name="sla_answer_close_pending",
+                condition=Q(stage=Stage.DECISION_NOTIFIED) & Q(answer_close_due_at__isnull=False),
             ),
             # The breach log (CSV export): complaints that ever breached a target.
             models.Index(

@@ -36,6 +36,9 @@ class ComplaintMessage(models.Model):
         verbose_name=_("staff member"),
     )
     internal = models.BooleanField(_("internal note"), default=False)
+    # Staff asked the customer for information and wait for the answer
+    # (complaints.services.waiting): the resolution clock pauses meanwhile.
+    question = models.BooleanField(_("question to the customer"), default=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -51,6 +54,10 @@ class ComplaintMessage(models.Model):
             models.CheckConstraint(
                 condition=Q(internal=False) | Q(author_kind="staff"),
                 name="message_internal_is_staff",
+            ),
+            models.CheckConstraint(
+                condition=Q(question=False) | (Q(author_kind="staff") & Q(internal=False)),
+                name="message_question_is_from_staff_to_the_customer",
             ),
         ]
 

@@ -20,6 +20,7 @@ from .events import describe, event_record
 from .messages import complaint_message_add
 from .submission import complaint_register, complaint_submit, customer_get_or_create
 from .transitions import complaint_record_answer, complaint_transition
+from .waiting import WaitEnd, complaint_wait_end, complaint_wait_for_customer, complaint_wait_resume
 
 __all__ = [
     "AccessRefused",
@@ -27,6 +28,7 @@ __all__ = [
     "ComplaintError",
     "GuardFailed",
     "TransitionNotAllowed",
+    "WaitEnd",
     "access_code_plaintext",
     "access_code_request",
     "access_code_verify",
@@ -42,6 +44,9 @@ __all__ = [
     "complaint_reprioritize",
     "complaint_submit",
     "complaint_transition",
+    "complaint_wait_end",
+    "complaint_wait_for_customer",
+    "complaint_wait_resume",
     "customer_get_or_create",
     "customer_merge",
     "customer_message_post",

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from ..models import Complaint, ComplaintEvent
 from ..permissions import Actor, actor_user
@@ -32,6 +33,10 @@ def event_record(
         to_stage=to_stage,
         note=note,
         data=dict(data or {}),
+        # Read here rather than by the field's default, so that the whole of a
+        # step (its stamps, its history rows, the due dates the other apps
+        # derive from them) reads one clock.
+        created_at=timezone.now(),
     )
     complaint_event.send(sender=Complaint, event=event, complaint=complaint)
     return event

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import codes
@@ -25,8 +26,13 @@ def complaint_message_add(
     channel: str,
     actor: Actor = None,
     internal: bool = False,
+    question: bool = False,
 ) -> ComplaintMessage:
-    """A message from the customer or from staff; internal notes stay with staff."""
+    """A message from the customer or from staff; internal notes stay with staff.
+
+    ``question``: staff ask the customer for information and wait for the
+    answer; only complaints.services.waiting passes it, with the wait itself.
+    """
     body = (body or "").strip()
     if not body:
         raise GuardFailed({"body": _("Write a message.")})
@@ -41,6 +47,8 @@ def complaint_message_add(
         actor_require(actor, "complaints.add_complaintmessage")
     elif internal:
         raise GuardFailed({"internal": _("Only staff write internal notes.")})
+    if question and (author_kind != ComplaintMessage.Author.STAFF or internal):
+        raise GuardFailed({"question": _("A question is a staff message to the customer.")})
     with transaction.atomic():
         message = ComplaintMessage.objects.create(
             complaint=complaint,
@@ -48,12 +56,17 @@ def complaint_message_add(
             author_kind=author_kind,
             author=actor_user(actor) if author_kind == ComplaintMessage.Author.STAFF else None,
             internal=internal,
+            question=question,
             channel=channel,
+            created_at=timezone.now(),
         )
+        data: dict[str, object] = {"message": message.pk, "channel": channel}
+        if question:
+            data["question"] = True
         event_record(
             complaint=complaint,
             action=codes.INTERNAL_NOTE if internal else _MESSAGE_CODES[author_kind],
             actor=actor if author_kind == ComplaintMessage.Author.STAFF else None,
-            data={"message": message.pk, "channel": channel},
+            data=data,
         )
     return message

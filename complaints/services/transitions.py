@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from ..models import Answer, Complaint, Stage
 from ..permissions import Actor, actor_require
-from ..workflow import Transition, transition_for
+from ..workflow import CUSTOMER_ANSWERS, WAITING_STAGES, Transition, transition_for
 from .errors import GuardFailed, TransitionNotAllowed
 from .events import describe, event_record
+from .waiting import WaitEnd, complaint_wait_end
 
 
 def complaint_transition(
@@ -37,7 +38,7 @@ def complaint_transition(
         # Two staff members acting on the same complaint at once: the lock makes
         # the second one see the stage the first one left, and fail cleanly.
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        transition = transition_for(locked.kind, locked.stage, to)
+        transition = transition_for(locked.kind, locked.stage, to, fields)
         if transition is None:
             raise TransitionNotAllowed(
                 _("This application is in stage “%(source)s” and cannot move to “%(target)s”.")
@@ -55,6 +56,13 @@ def complaint_transition(
             errors.update(guard(locked))
         if errors:
             raise GuardFailed(errors)
+        if locked.waiting_on_customer_since and transition.target not in WAITING_STAGES:
+            # PROCESS.md: the wait is for information needed to decide; once the
+            # decision goes out it is over. Recorded before the step, so the
+            # clock restarts (sla) before the decision meets the target.
+            complaint_wait_end(
+                complaint=locked, reason=WaitEnd.STEP, actor=actor, step=transition.name
+            )
         for effect in transition.effects:
             changed.update(effect(locked))
         source = locked.stage
@@ -118,9 +126,9 @@ def complaint_record_answer(
     Accepted: the complaint is closed. Rejected: it goes back to analysis to be
     re-evaluated (a re-opening, counted).
     """
-    target = Stage.CLOSED if answer == Answer.ACCEPTED else Stage.IN_ANALYSIS
-    if answer not in Answer.values:
+    if answer not in CUSTOMER_ANSWERS:
         raise GuardFailed({"customer_answer": _("Choose accepted or rejected.")})
+    target = Stage.CLOSED if answer == Answer.ACCEPTED else Stage.IN_ANALYSIS
     return complaint_transition(
         complaint=complaint,
         to=target,

@@ -34,6 +34,8 @@ def test_the_schema_is_public_and_lists_every_endpoint(anonymous):
         "/api/v1/complaints/{id}/assign/",
         "/api/v1/complaints/{id}/classify/",
         "/api/v1/complaints/{id}/messages/",
+        "/api/v1/complaints/{id}/questions/",
+        "/api/v1/complaints/{id}/resume/",
     }
     submit = paths["/api/v1/public/complaints/"]["post"]
     assert {p["name"] for p in submit["parameters"]} == {"Idempotency-Key"}

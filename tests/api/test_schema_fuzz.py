@@ -45,6 +45,8 @@ OPERATIONS = [
     ("POST", "/api/v1/complaints/{id}/assign/"),
     ("POST", "/api/v1/complaints/{id}/classify/"),
     ("POST", "/api/v1/complaints/{id}/messages/"),
+    ("POST", "/api/v1/complaints/{id}/questions/"),
+    ("POST", "/api/v1/complaints/{id}/resume/"),
 ]
 
 

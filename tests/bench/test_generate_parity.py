@@ -146,8 +146,13 @@ def test_the_sweep_finds_nothing_the_generator_left_unrecorded(loaded):
 def test_the_generator_reacts_to_the_codes_the_sla_app_reacts_to():
     book = set(gen_life.SLA_CODES)
     assert book <= set(handlers.HANDLERS)
-    # The benchmark never changes a priority after classification.
-    assert set(handlers.HANDLERS) - book == {"complaints.complaint.reprioritized"}
+    # The benchmark never changes a priority after classification, nor waits on
+    # the customer.
+    assert set(handlers.HANDLERS) - book == {
+        "complaints.complaint.reprioritized",
+        "complaints.waiting.started",
+        "complaints.waiting.ended",
+    }
 
 
 # --- Replaying sampled histories through the real services --------------------------------

@@ -81,7 +81,7 @@ def test_the_change_page_offers_only_the_transitions_allowed_from_the_current_st
     complaint = advance(make_complaint(), Stage.DECISION_NOTIFIED, representative)
     response = client.get(change_url(complaint))
     names = [item["transition"].name for item in response.context["transitions"]]
-    assert sorted(names) == ["closed", "reopened"]
+    assert sorted(names) == ["closed", "closed_no_answer", "reopened"]
     body = response.content.decode()
     assert 'id="transition-closed"' in body
     assert 'id="transition-acknowledged"' not in body

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintEvent
 from notifications.content import render_notice
 from notifications.models import Kind, Medium, Notification
 from tests.factories import UserFactory, make_complaint
@@ -58,11 +58,14 @@ def marked_complaint() -> Complaint:
 
 
 def _notice(complaint: Complaint, kind: str, channel: str, language: str) -> Notification:
-    event = complaint.events.first()
-    assert event is not None
-    event.data = {**event.data, "decision": MARK, "customer_answer_reason": MARK}
-    event.action = "sla.resolution.breached" if kind == Kind.ESCALATION else event.action
-    event.save()
+    first = complaint.events.first()
+    assert first is not None
+    # A row of its own (the history is append-only): the first one's, with the marks.
+    event = ComplaintEvent.objects.create(
+        complaint=complaint,
+        action="sla.resolution.breached" if kind == Kind.ESCALATION else first.action,
+        data={**first.data, "decision": MARK, "customer_answer_reason": MARK},
+    )
     return Notification.objects.create(
         complaint=complaint,
         event=event,

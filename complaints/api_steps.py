@@ -1,0 +1,75 @@
+"""Staff API steps beside the stage transitions: asking the customer for
+information (the resolution clock pauses) and resuming. Same shape as
+complaints.api: a strict input serializer, one service call, the complaint's
+detail as the answer.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .api import StaffApi, _detail_response
+from .models import Complaint
+from .serializers import ComplaintDetailOutputSerializer, StrictInputSerializer, error_responses
+from .services import complaint_wait_for_customer, complaint_wait_resume
+
+
+class QuestionInputSerializer(StrictInputSerializer):
+    question = serializers.CharField(max_length=10000)
+
+
+class ResumeInputSerializer(StrictInputSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class ComplaintQuestionApi(StaffApi):
+    @extend_schema(
+        operation_id="complaint_question_create",
+        tags=["staff"],
+        summary="Ask the customer for information (the resolution clock pauses)",
+        description=(
+            "A staff message to the customer, marked as a question; the complaint waits "
+            "on the customer until they answer on any channel or staff resume "
+            "(PROCESS.md “Waiting on the customer”). A pause asked for after the due "
+            "date leaves the breach recorded. 409 from the decision on, 403 without "
+            "`complaints.ask_customer_complaint`."
+        ),
+        request=QuestionInputSerializer,
+        responses={201: ComplaintDetailOutputSerializer, **error_responses(400, 403, 404, 409)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = get_object_or_404(Complaint, pk=pk)
+        serializer = QuestionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        complaint_wait_for_customer(
+            complaint=complaint,
+            question=serializer.validated_data["question"],
+            actor=request.user,
+        )
+        return _detail_response(request, pk, status.HTTP_201_CREATED)
+
+
+class ComplaintResumeApi(StaffApi):
+    @extend_schema(
+        operation_id="complaint_resume",
+        tags=["staff"],
+        summary="Stop waiting on the customer (the resolution clock runs again)",
+        description=(
+            "Nothing changes when the complaint was not waiting. 403 without "
+            "`complaints.ask_customer_complaint`."
+        ),
+        request=ResumeInputSerializer,
+        responses={200: ComplaintDetailOutputSerializer, **error_responses(400, 403, 404)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = get_object_or_404(Complaint, pk=pk)
+        serializer = ResumeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        complaint_wait_resume(
+            complaint=complaint, note=serializer.validated_data["note"], actor=request.user
+        )
+        return _detail_response(request, pk)
