@@ -69,7 +69,6 @@ def jobs_from_settings(beat_schedule: dict[str, dict[str, Any]] | None = None) -
 def job_run(job: Job) -> Any:
     """Run one job's task here and now; its failure is logged, never raised."""
     job.last_run_at = celery_app.now()
-    close_old_connections()
     try:
         task = _task(job.task)
         # The task's own code, called directly: no broker, no result backend.
@@ -77,8 +76,6 @@ def job_run(job: Job) -> Any:
     except Exception:
         logger.exception("periodic job %s (%s) failed", job.name, job.task)
         return None
-    finally:
-        close_old_connections()
     logger.debug("periodic job %s: %s", job.name, result)
     return result
 
@@ -107,7 +104,11 @@ class InProcessScheduler(threading.Thread):
                 if self._stop_requested.is_set():
                     return
                 if job.due_in(now) <= 0:
+                    # This thread's own connection: dropped when broken or too old,
+                    # as Django does around each request.
+                    close_old_connections()
                     job_run(job)
+                    close_old_connections()
             wait = min([job.due_in(celery_app.now()) for job in self.jobs] + [_MAX_SLEEP])
             self._stop_requested.wait(max(wait, 0.2))
 

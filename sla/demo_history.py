@@ -18,7 +18,6 @@ now on like any other.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,15 +40,30 @@ from complaints.models import (
     Stage,
 )
 from complaints.workflow import OPEN_STAGES, STAGE_ORDER, transition_for
-from sla.calendar import acknowledgement_due, add_business_days
+from sla.calendar import acknowledgement_due
+from sla.demo_tables import (
+    CATEGORY_WEIGHTS,
+    CHANNELS,
+    FIRST_NAMES,
+    KINDS,
+    LAST_NAMES,
+    REJECTION,
+    SUBJECTS,
+)
+from sla.demo_targets import (
+    Life,
+    cycle_open,
+    event_add,
+    message_add,
+    target_met,
+    targets_swept,
+)
 from sla.targets import (
     ACK,
     RESOLUTION,
-    Target,
     at_risk_after,
     business_instant_after,
     business_seconds,
-    iso,
     resolution_days_for,
     sla_time_zone,
 )
@@ -57,58 +71,6 @@ from sla.targets import (
 # The customers' e-mail domain marks the data set (and makes loading idempotent).
 DOMAIN = "demo-history.example.com"
 HOUR = 3600.0
-# The sweep runs every minute: markers are recorded a little after the instant.
-SWEEP_LAG = timedelta(seconds=40)
-
-KINDS = ((Kind.COMPLAINT, 70), (Kind.REQUEST, 20), (Kind.FEEDBACK, 10))
-CHANNELS = (
-    (Channel.WEB, 35),
-    (Channel.EMAIL, 25),
-    (Channel.PHONE, 18),
-    (Channel.SMS, 5),
-    (Channel.IN_PERSON, 5),
-    (Channel.API, 12),
-)
-CATEGORY_WEIGHTS = {
-    "unlawful-practice": 2,
-    "operations-stopped": 9,
-    "reputation-damage": 2,
-    "operations-disrupted": 20,
-    "financial": 22,
-    "contract-breach": 8,
-    "communication": 14,
-    "staff-behaviour": 6,
-    "customer-regulation-breach": 3,
-    "outside-scope": 6,
-    "request-against-contract": 4,
-    "company-not-at-fault": 4,
-}
-SUBJECTS = (
-    "İnternet bağlantım sık sık kopuyor",
-    "Faturamda fazla ücret var",
-    "Modem arızası giderilmedi",
-    "Taahhüt dışı ücret yansıtıldı",
-    "Çağrı merkezine ulaşamıyorum",
-    "Hız paketimden düşük hız alıyorum",
-    "Nakil talebim sonuçlanmadı",
-    "Teknisyen randevuya gelmedi",
-    "İptal talebim işleme alınmadı",
-    "Personelin tutumundan memnun değilim",
-    "Sunucuma erişilemiyor",
-    "E-posta hizmetinde kesinti",
-)
-FIRST_NAMES = ("Ayşe", "Mehmet", "Zeynep", "Ali", "Elif", "Mustafa", "Fatma", "Emre", "Deniz")
-LAST_NAMES = ("Yılmaz", "Kaya", "Demir", "Çelik", "Şahin", "Yıldız", "Aydın", "Öztürk", "Arslan")
-REJECTION = "Önerilen çözüm sorunumu gidermedi; fatura hâlâ hatalı."
-
-
-@dataclass
-class _Life:
-    """One complaint being drawn: its row and its history, in order."""
-
-    complaint: Complaint
-    events: list[ComplaintEvent] = field(default_factory=list)
-    messages: list[ComplaintMessage] = field(default_factory=list)
 
 
 def demo_history_exists() -> bool:
@@ -199,7 +161,7 @@ class _Builder:
 
     # --- one complaint -----------------------------------------------------------
 
-    def build(self, received: datetime, customer: Customer) -> _Life:
+    def build(self, received: datetime, customer: Customer) -> Life:
         rng = self.rng
         # A few wait long at every step; and some of the last days' complaints wait
         # in one stage (the long tail waits in analysis): there is a queue at each.
@@ -227,8 +189,8 @@ class _Builder:
             received_at=received,
             stage=Stage.RECEIVED,
         )
-        life = _Life(complaint=c)
-        self.event(life, "complaints.complaint.received", received, to=Stage.RECEIVED)
+        life = Life(complaint=c)
+        event_add(life, "complaints.complaint.received", received, to=Stage.RECEIVED)
 
         # Stage 2: during the contact for phone and in person, else the same day (mostly).
         c.ack_due_at = acknowledgement_due(received)
@@ -244,7 +206,7 @@ class _Builder:
         if not self.step(life, Stage.ACKNOWLEDGED, acked):
             return self.finish(life)
         c.acknowledged_at = acked
-        self.finish_target(life, ACK, received, c.ack_due_at, c.ack_at_risk_after, acked)
+        target_met(life, ACK, received, c.ack_due_at, c.ack_at_risk_after, acked)
 
         # Stage 3: the category's priority, now and then overridden with a reason.
         classified = self.later(acked, 0.1, 3)
@@ -262,7 +224,7 @@ class _Builder:
         start = received
         tracked = self.later(classified, 0.1, 2)
         if days is not None:
-            self.open_cycle(c, start, days)
+            cycle_open(c, start, days)
         if not self.reaches(Stage.TRACKING, tracked):
             return self.finish(life)
         c.assignee = rng.choice(self.staff)
@@ -294,7 +256,7 @@ class _Builder:
             self.step(life, Stage.DECISION_NOTIFIED, decided, data={"decision": c.decision})
             c.decision_notified_at = decided
             if days is not None:
-                self.finish_target(
+                target_met(
                     life,
                     RESOLUTION,
                     start,
@@ -307,7 +269,7 @@ class _Builder:
                 return self.finish(life)
             if kind != Kind.FEEDBACK and c.reopen_count == 0 and rng.random() < 0.07:
                 # Stage 8: not satisfied, so evaluated and investigated again.
-                self.message(life, answered, REJECTION)
+                message_add(life, answered, REJECTION)
                 c.reopen_count += 1
                 self.step(
                     life,
@@ -318,7 +280,7 @@ class _Builder:
                 )
                 start = analysis = answered
                 if days is not None:
-                    self.open_cycle(c, start, days)
+                    cycle_open(c, start, days)
                 continue
             if kind != Kind.FEEDBACK:
                 c.customer_answer = Answer.ACCEPTED
@@ -334,17 +296,9 @@ class _Builder:
         # Held: waits in its stage (a re-opening goes back to analysis, and is allowed).
         return self.hold is None or STAGE_ORDER.index(stage) <= STAGE_ORDER.index(self.hold)
 
-    def open_cycle(self, c: Complaint, start: datetime, days: int) -> None:
-        due = add_business_days(start, days)
-        c.resolution_started_at = start
-        c.resolution_due_at = due
-        c.resolution_at_risk_after = at_risk_after(start, due)
-        c.resolution_met_at = c.resolution_at_risk_at = c.resolution_breached_at = None
-        c.resolution_business_seconds = None
-
     def step(
         self,
-        life: _Life,
+        life: Life,
         stage: Stage,
         at: datetime,
         *,
@@ -358,91 +312,14 @@ class _Builder:
         transition = transition_for(c.kind, c.stage, stage)
         assert transition is not None, (c.kind, c.stage, stage)
         actor = None if transition.is_reopening else (c.assignee or self.rng.choice(self.staff))
-        self.event(
+        event_add(
             life, transition.action, at, source=c.stage, to=stage, note=note, data=data, actor=actor
         )
         c.stage = stage
         return True
 
-    def event(
-        self,
-        life: _Life,
-        action: str,
-        at: datetime,
-        *,
-        source: str = "",
-        to: str = "",
-        note: str = "",
-        data: dict[str, Any] | None = None,
-        actor: Any = None,
-    ) -> None:
-        life.events.append(
-            ComplaintEvent(
-                action=action,
-                from_stage=source,
-                to_stage=to,
-                actor=actor,
-                note=note,
-                data=data or {},
-                created_at=at,
-            )
-        )
-
-    def message(self, life: _Life, at: datetime, body: str) -> None:
-        life.messages.append(
-            ComplaintMessage(
-                author_kind=ComplaintMessage.Author.CUSTOMER,
-                channel=Channel.PHONE,
-                body=body,
-                created_at=at,
-            )
-        )
-
-    def finish_target(
-        self,
-        life: _Life,
-        target: Target,
-        start: datetime,
-        due: datetime | None,
-        risk: datetime | None,
-        met: datetime,
-    ) -> None:
-        """A target met at ``met``: its markers and events as the sweep and handlers left them."""
-        c = life.complaint
-        if due is None or risk is None:
-            return
-        setattr(c, target.met, met)
-        setattr(c, target.business_seconds, business_seconds(start, met))
-        self.markers(life, target, due, risk, until=met)
-        if met > due and getattr(c, target.breached_at) is None:
-            self.breach(life, target, due, min(met, due + SWEEP_LAG), {"met_at": iso(met)})
-
-    def markers(
-        self, life: _Life, target: Target, due: datetime, risk: datetime, *, until: datetime
-    ) -> None:
-        c = life.complaint
-        seen = risk + SWEEP_LAG
-        if seen < min(until, due):
-            setattr(c, target.at_risk_at, seen)
-            data = {"due_at": iso(due), "priority": c.priority, "at_risk_after": iso(risk)}
-            self.event(life, target.at_risk_action, seen, data=data)
-        if until > due + SWEEP_LAG and getattr(c, target.met) is None:
-            self.breach(life, target, due, due + SWEEP_LAG, {"priority": c.priority})
-
-    def breach(
-        self, life: _Life, target: Target, due: datetime, at: datetime, data: dict[str, Any]
-    ) -> None:
-        c = life.complaint
-        setattr(c, target.breached_at, at)
-        c.breach_count += 1
-        self.event(life, target.breached_action, at, data={"due_at": iso(due), **data})
-
-    def finish(self, life: _Life) -> _Life:
+    def finish(self, life: Life) -> Life:
         """Open targets: the markers the sweep would have recorded until now."""
-        c = life.complaint
-        for target in (ACK, RESOLUTION):
-            due, risk = getattr(c, target.due), getattr(c, target.at_risk_after)
-            if due is not None and risk is not None and getattr(c, target.met) is None:
-                self.markers(life, target, due, risk, until=self.now)
+        targets_swept(life, until=self.now)
         life.events.sort(key=lambda e: e.created_at)
         return life

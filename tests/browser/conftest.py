@@ -5,7 +5,8 @@ Chromium comes from the distribution (``apt-get install -y chromium``;
 skipped with one reason. Each test gets a fresh context in Turkish at
 1366 × 768; ``shot(page, "name")`` records a screenshot per step, and when a
 test fails they are written, with one of the page as it failed, to
-``var/browser/<test>/``.
+``var/browser/<test>/`` (with BROWSER_SCREENSHOTS=<dir>, those of passing
+tests are kept there too).
 """
 
 from __future__ import annotations
@@ -33,13 +34,22 @@ def browser() -> Iterator[Any]:
     reason = chromium_missing_reason()
     if reason:
         pytest.skip(reason)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
     # tests make in between are still plain synchronous code.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # With a loop running, Django's per-thread connections are looked up in the
+    # async (context-local) storage: a fresh, empty one. Put the same connection
+    # objects there, or the tests would get new ones without the serialized
+    # seed data that serialized_rollback restores (and, on SQLite, without the
+    # in-memory test database's own connection).
+    before = {alias: connections[alias] for alias in connections}
     playwright = sync_playwright().start()
+    for alias, connection in before.items():
+        connections[alias] = connection
     try:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM)
         yield chromium
@@ -67,8 +77,10 @@ class Steps:
     pages: list[Any] = field(default_factory=list)
 
     def __call__(self, page: Any, name: str) -> None:
-        # The window only (cheap); the page as it failed is taken whole.
-        self.shots.append((name, page.screenshot()))
+        # The window only (cheap), unless they are kept for a review; the page
+        # as it failed is taken whole.
+        whole = bool(os.environ.get("BROWSER_SCREENSHOTS"))
+        self.shots.append((name, page.screenshot(full_page=whole)))
 
     def save(self, directory: Path) -> None:
         shutil.rmtree(directory, ignore_errors=True)
@@ -123,5 +135,9 @@ def new_page(
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         shot.save(SCREENSHOTS / _slug(request.node.name))
+    elif os.environ.get("BROWSER_SCREENSHOTS"):
+        # For a review: every step of passing tests too, under that directory.
+        shot.pages.clear()
+        shot.save(Path(os.environ["BROWSER_SCREENSHOTS"]) / _slug(request.node.name))
     for context in contexts:
         context.close()

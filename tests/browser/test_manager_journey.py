@@ -12,7 +12,7 @@ from sla.demo_history import demo_history_load
 from tests.factories import UserFactory
 
 from .conftest import PHONE
-from .pages import admin_login, horizontal_overflow
+from .pages import admin_login, axe_problems, horizontal_overflow
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,6 +37,7 @@ def test_a_manager_filters_the_dashboard_and_exports_the_breaches(new_page, shot
     open_total = int(page.locator(".sla-card .sla-v").first.inner_text())
     assert open_total > 0
     shot(page, "dashboard")
+    assert axe_problems(page) == []
 
     page.get_by_label("Öncelik").select_option("high")
     page.get_by_label("Kanal").select_option("web")
@@ -64,3 +65,4 @@ def test_a_manager_filters_the_dashboard_and_exports_the_breaches(new_page, shot
     admin_login(phone, "mudur", PASSWORD, next_url="/dashboard/")
     shot(phone, "dashboard on a phone")
     assert horizontal_overflow(phone) == 0
+    assert axe_problems(phone) == []

@@ -138,8 +138,8 @@ def test_the_error_summary_lists_each_field_with_a_link_and_takes_the_focus(clie
     summary = body[start : body.index("</div>\n</div>", start)]
     assert "autofocus" in body[start - 80 : start + 200]
     assert 'tabindex="-1"' in body[start - 80 : start + 200]
-    assert '<a href="#id_name">Your name: This field is required.</a>' in summary
-    assert '<a href="#id_email">E-mail: Give an e-mail address or a phone number.</a>' in summary
+    assert '<a href="#id_name">Your name — This field is required.</a>' in summary
+    assert '<a href="#id_email">E-mail — Give an e-mail address or a phone number.</a>' in summary
     # A group of radio buttons is reached through its first button.
     assert '<a href="#id_kind_0">' in summary
 
