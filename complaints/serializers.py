@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .extensions import api_fields, api_list_filters, message_details, message_details_for
@@ -32,40 +32,8 @@ from .workflow import Stage
 
 User = get_user_model()
 
-# --- The error shape (config.exceptions builds it; documented here) ----------------
-
-
-class ErrorBodySerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Stable, for programs: `invalid`, `not_found`, ...")
-    message = serializers.CharField(help_text="For people, in the request's language.")
-    fields = serializers.DictField(  # type: ignore[assignment]  # DRF pops declared fields
-        child=serializers.JSONField(),
-        required=False,
-        help_text="Request field → its messages; only when the error is about fields.",
-    )
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorBodySerializer()
-
-
-_ERROR_DESCRIPTIONS = {
-    400: "Invalid input (`fields` says what), or the step lacks what its guard needs.",
-    401: "Not authenticated.",
-    403: "Not authenticated, or without the permission.",
-    404: "No such object (or an unknown or mistyped tracking number).",
-    409: "The process does not allow this now (e.g. an illegal transition).",
-    422: "The Idempotency-Key was already used for another request body.",
-    429: "Too many requests; see the Retry-After header.",
-}
-
-
-def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
-    """Schema entries for the given error statuses, all in the one error shape."""
-    return {
-        code: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code])
-        for code in codes
-    }
+# The error shape lives in complaints.api_errors; importable from here too.
+from .api_errors import ErrorBodySerializer, ErrorSerializer, error_responses  # noqa: E402, F401
 
 
 class StrictInputSerializer(serializers.Serializer):

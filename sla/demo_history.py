@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from complaints import tracking
+from complaints import codes, tracking
 from complaints.models import (
     Answer,
     Category,
@@ -190,7 +190,7 @@ class _Builder:
             stage=Stage.RECEIVED,
         )
         life = Life(complaint=c)
-        event_add(life, "complaints.complaint.received", received, to=Stage.RECEIVED)
+        event_add(life, codes.RECEIVED, received, to=Stage.RECEIVED)
 
         # Stage 2: during the contact for phone and in person, else the same day (mostly).
         c.ack_due_at = acknowledgement_due(received)

@@ -99,4 +99,4 @@ def admin_step(page: Any, name: str, **fields: str) -> str:
 
 
 def admin_stage(page: Any) -> str:
-    return str(page.locator(".stage-badge").inner_text())
+    return str(page.locator(".wb-stage").inner_text())

@@ -1,3 +1,4 @@
+# mypy: disable-error-code="arg-type,misc,union-attr,literal-required"
 """The dashboard's daily figures (issue 15, item 3): kept current by the events,
 equal to a recomputation from the complaints, and giving the same dashboard."""
 

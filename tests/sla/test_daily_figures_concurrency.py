@@ -1,3 +1,4 @@
+# mypy: disable-error-code="arg-type,misc,union-attr,literal-required"
 """The daily figures' upserts under concurrent transactions (PostgreSQL)."""
 
 from __future__ import annotations
