@@ -301,7 +301,9 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
     with django_assert_max_num_queries(small):
         client.get(URL)
     assert _dashboard_queries(client) == small
-    assert small <= 15
+    # The panels' queries, plus the waiting-on-the-customer figures and (on
+    # PostgreSQL) the SET LOCAL of the dashboard's work_mem: a constant.
+    assert small <= 17
 
 
 def test_the_page_is_translated_through_gettext(client, manager):
