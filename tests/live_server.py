@@ -33,7 +33,14 @@ def embedded_env(directory: Path, **extra: str) -> dict[str, str]:
         key: value
         for key, value in os.environ.items()
         # The embedded default: no broker, no outside database, dev settings.
-        if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "CI_REAL_SERVICES"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DEBUG",
+            "CI_REAL_SERVICES",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
         and not key.startswith("PYTEST")
     }
     env.update(

@@ -31,19 +31,6 @@ def closed_now(representative):
     return advance(complaint, Stage.CLOSED, representative)
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the test's own
-    # database calls are still synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
 def _violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
