@@ -154,9 +154,16 @@ def _recent_repeat(key: str) -> Complaint | None:
 
 
 def _repeat_remember(key: str, fingerprint: str, complaint: Complaint) -> None:
-    # One row per (client, content), moved on when the same content comes back
-    # after the window: the row was locked by _recent_repeat.
-    updated = IntakeKey.objects.filter(scope=REPEAT_SCOPE, key=key).update(
+    # One row per (client, content), moved on only when the same content comes
+    # back after the window. The condition on created_at is what closes the race
+    # of two identical posts at the same instant: under READ COMMITTED the
+    # second post's UPDATE re-reads the row its twin has just committed, and an
+    # unconditional UPDATE would take that fresh row over, so both complaints
+    # would be stored. With the condition it touches nothing, the INSERT below
+    # hits the unique (scope, key) index, and the caller answers with the
+    # twin's complaint. An expired row was locked by _recent_repeat.
+    since = timezone.now() - timedelta(seconds=conf.repeat_window_seconds())
+    updated = IntakeKey.objects.filter(scope=REPEAT_SCOPE, key=key, created_at__lt=since).update(
         complaint=complaint, fingerprint=fingerprint, created_at=timezone.now()
     )
     if not updated:

@@ -78,11 +78,6 @@ def test_the_window_is_a_setting(client, settings):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.xfail(
-    reason="known race on PostgreSQL: two identical posts at the same instant can both commit "
-    "(the repeat key is not unique across the new customer rows); see the closing note",
-    strict=False,
-)
 def test_a_double_click_at_the_same_moment_records_one_complaint():
     import threading
 
