@@ -1,4 +1,3 @@
-# mypy: disable-error-code="arg-type,misc,union-attr,literal-required"
 """The daily figures' upserts under concurrent transactions (PostgreSQL)."""
 
 from __future__ import annotations
@@ -6,11 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
 
-from complaints.models import Category, Complaint
+from complaints.models import Category, Complaint, Stage
 from complaints.services import complaint_recategorize
 from sla.models import DailyFigures, Span
 from sla.rollup import figures_rebuild
@@ -23,7 +24,7 @@ pytestmark = [
 ]
 
 
-def _overlapping(*work: Callable[[], None]) -> list[BaseException]:
+def _overlapping(*work: Callable[[], object]) -> list[BaseException]:
     """Run each in its own thread and transaction, held open a while so they overlap."""
     barrier = threading.Barrier(len(work))
     errors: list[BaseException] = []
@@ -56,7 +57,7 @@ def _figures() -> set[tuple]:
 
 def test_concurrent_receipts_on_the_same_day_all_count():
     jobs = [
-        lambda i=i: make_complaint(email=f"racer{i}@example.com", subject=f"Yarış {i}")
+        partial(make_complaint, email=f"racer{i}@example.com", subject=f"Yarış {i}")
         for i in range(6)
     ]
 
@@ -69,13 +70,15 @@ def test_concurrent_receipts_on_the_same_day_all_count():
 
 
 def test_two_complaints_swapping_categories_at_once_do_not_deadlock():
-    representative = UserFactory(username="rep-race", is_superuser=True)
+    representative: Any = UserFactory(username="rep-race", is_superuser=True)
     one, other = list(Category.objects.filter(default_priority="normal").order_by("code")[:2])
     # Committed for real here: the acknowledgement notice may already have moved
     # them on, so start from the rows as stored.
     first, second = (
         advance(
-            Complaint.objects.get(pk=make_complaint(email=email).pk), "classified", representative
+            Complaint.objects.get(pk=make_complaint(email=email).pk),
+            Stage.CLASSIFIED,
+            representative,
         )
         for email in ("a@example.com", "b@example.com")
     )
