@@ -48,7 +48,3 @@ def is_whatsapp(address: str) -> bool:
 def whatsapp_address(number: str) -> str:
     """The WhatsApp address of a number (given with or without the prefix)."""
     return str(TwilioAddress(parse(number).number, whatsapp=True))
-
-
-def is_e164(number: str) -> bool:
-    return bool(_E164.match(str(number or "").strip()))

@@ -69,8 +69,8 @@ def notice_acknowledgement_queue(
 ) -> Notification | None:
     """PROCESS.md stage 2: the tracking number, told the same day.
 
-    Phone and in-person complaints got it during the contact, an inbound SMS in
-    the reply: complaint_submit acknowledges them in the same step and says so
+    Phone and in-person complaints got it during the contact, an inbound SMS or
+    WhatsApp message in the reply: complaint_submit acknowledges them in the same step and says so
     on the received row, so nothing is sent.
     """
     if complaint.channel in CONTACT_CHANNELS or event.data.get("acknowledged_on_contact"):
