@@ -30,6 +30,7 @@ _GIVEN_BY_CHANNEL: dict[str, str] = {
     Channel.API: NoticeGiven.SHOWN,
     Channel.EMAIL: NoticeGiven.LINKED,
     Channel.SMS: NoticeGiven.LINKED,
+    Channel.WHATSAPP: NoticeGiven.LINKED,
 }
 
 

@@ -200,6 +200,15 @@ SMS_BACKEND = env.str(
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+# WhatsApp through Twilio (docs/channels.md, docs/notifications.md): the webhook
+# /webhooks/twilio/whatsapp/ takes messages and notices answer there while the
+# customer's 24-hour window is open. TWILIO_WHATSAPP_FROM is the WhatsApp sender
+# (+90…, with or without "whatsapp:"); the window kept is 23 h, a safety margin.
+TWILIO_WHATSAPP_ENABLED = env.bool("TWILIO_WHATSAPP_ENABLED", default=False)
+TWILIO_WHATSAPP_FROM = env.str("TWILIO_WHATSAPP_FROM", default="")
+NOTIFICATIONS_WHATSAPP_WINDOW_SECONDS = env.int(
+    "NOTIFICATIONS_WHATSAPP_WINDOW_SECONDS", default=23 * 3600
+)
 
 # Notices (docs/notifications.md): retries, claims, links.
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30)
@@ -340,7 +349,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=40 
 
 # --- Security -----------------------------------------------------------------
 # common.middleware.RefuseNulMiddleware leaves these to drop NULs themselves.
-REFUSE_NUL_EXEMPT_PATHS = [r"^/webhooks/twilio/sms/$"]
+REFUSE_NUL_EXEMPT_PATHS = [r"^/webhooks/twilio/sms/$", r"^/webhooks/twilio/whatsapp/$"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -109,6 +109,11 @@ def twilio_auth_token() -> str:
     return str(_get("TWILIO_AUTH_TOKEN", "") or "")
 
 
+def whatsapp_enabled() -> bool:
+    """WhatsApp through Twilio (docs/channels.md): off, its messages are not taken."""
+    return bool(_get("TWILIO_WHATSAPP_ENABLED", False))
+
+
 def own_email_addresses() -> set[str]:
     """Addresses we send from: mail from them is our own, looped back."""
     addresses = {_get("DEFAULT_FROM_EMAIL", ""), _get("SERVER_EMAIL", "")}

@@ -30,9 +30,10 @@ class IntakeKey(models.Model):
 
 
 class InboundMessage(models.Model):
-    """One message received on an inbound channel (an e-mail, an SMS), stored
-    once per provider id: the unique (channel, external_id) index is what makes
-    a redelivery (same Message-ID, Twilio's retry with the same MessageSid) a no-op.
+    """One message received on an inbound channel (an e-mail, an SMS, a WhatsApp
+    message), stored once per provider id: the unique (channel, external_id)
+    index is what makes a redelivery (same Message-ID, Twilio's retry with the
+    same MessageSid) a no-op.
 
     Kept even when it leads to nothing (spam, an auto-reply, a status query), so
     staff can see what arrived and why it was not turned into a complaint.
@@ -41,6 +42,7 @@ class InboundMessage(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
         SMS = "sms", _("SMS")
+        WHATSAPP = "whatsapp", _("WhatsApp")
 
     class Outcome(models.TextChoices):
         NEW_COMPLAINT = "new_complaint", _("New complaint")
@@ -77,7 +79,7 @@ class InboundMessage(models.Model):
                 fields=["channel", "external_id"], name="inboundmessage_channel_external_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(channel__in=["email", "sms"]),
+                condition=models.Q(channel__in=["email", "sms", "whatsapp"]),
                 name="inboundmessage_channel_valid",
             ),
         ]

@@ -1,4 +1,4 @@
-"""/webhooks/: inbound channels that are not anymail's (Twilio SMS).
+"""/webhooks/: inbound channels that are not anymail's (Twilio SMS and WhatsApp).
 
 Inbound e-mail arrives on anymail's own URLs (/anymail/<esp>/inbound/) and
 reaches intake.handlers through anymail's inbound signal.
@@ -10,4 +10,5 @@ from . import webhooks
 
 urlpatterns = [
     path("twilio/sms/", webhooks.twilio_sms, name="twilio-sms"),
+    path("twilio/whatsapp/", webhooks.twilio_whatsapp, name="twilio-whatsapp"),
 ]

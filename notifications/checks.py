@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
+from common import twilio_address
+
 from . import conf
 
 _DEVELOPMENT_EMAIL = {
@@ -66,6 +68,46 @@ def check_twilio_credentials(app_configs: Any = None, **kwargs: Any) -> list[Any
             id="notifications.E001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_twilio_whatsapp(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """TWILIO_WHATSAPP_FROM is needed only once WhatsApp is on."""
+    from .sms import TwilioSMSBackend
+
+    if not conf.whatsapp_enabled():
+        return []
+    errors: list[Any] = []
+    backend = _sms_backend_class()
+    if backend is not None and issubclass(backend, TwilioSMSBackend):
+        if not conf.twilio_whatsapp_from():
+            errors.append(
+                Error(
+                    "TWILIO_WHATSAPP_ENABLED is on but TWILIO_WHATSAPP_FROM is empty: every "
+                    "answer on WhatsApp fails.",
+                    hint="The WhatsApp sender Twilio gave you, e.g. +908501234567.",
+                    id="notifications.E003",
+                )
+            )
+        elif not twilio_address.parse(conf.twilio_whatsapp_from()).is_e164:
+            errors.append(
+                Error(
+                    f"TWILIO_WHATSAPP_FROM={conf.twilio_whatsapp_from()!r} is not a number "
+                    "in E.164 form.",
+                    hint="+ and the country code, e.g. +908501234567 (or whatsapp:+9085…).",
+                    id="notifications.E004",
+                )
+            )
+    if not 0 < conf.whatsapp_window_seconds() <= 24 * 3600:
+        errors.append(
+            Error(
+                f"NOTIFICATIONS_WHATSAPP_WINDOW_SECONDS={conf.whatsapp_window_seconds()} is "
+                "outside WhatsApp's 24-hour window: notices would fail there.",
+                hint="At most 86400; the default 82800 (23 h) leaves a margin.",
+                id="notifications.E005",
+            )
+        )
+    return errors
 
 
 @register(deploy=True)

@@ -41,6 +41,11 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFICATIONS_TWILIO_API_BASE_URL": "",
     # Ask Twilio for delivery reports (status callbacks) at SITE_URL.
     "NOTIFICATIONS_TWILIO_STATUS_CALLBACK": True,
+    # WhatsApp lets a business write freely for 24 hours after the customer's
+    # last message; later only an approved template may go. A notice goes on
+    # WhatsApp only within this much of that message: 23 h, a margin for the
+    # send and its first retries.
+    "NOTIFICATIONS_WHATSAPP_WINDOW_SECONDS": 23 * 3600,
 }
 
 
@@ -126,3 +131,16 @@ def twilio_auth_token() -> str:
 
 def twilio_from_number() -> str:
     return str(getattr(settings, "TWILIO_FROM_NUMBER", ""))
+
+
+def twilio_whatsapp_from() -> str:
+    """The WhatsApp sender (``+90…`` or ``whatsapp:+90…``); empty: not configured."""
+    return str(getattr(settings, "TWILIO_WHATSAPP_FROM", "") or "").strip()
+
+
+def whatsapp_enabled() -> bool:
+    return bool(getattr(settings, "TWILIO_WHATSAPP_ENABLED", False))
+
+
+def whatsapp_window_seconds() -> int:
+    return int(_get("NOTIFICATIONS_WHATSAPP_WINDOW_SECONDS"))

@@ -1,6 +1,7 @@
 """What each notice says: templates per language under
 templates/notifications/<language>/<kind>/ (subject.txt, body.txt, body.html
-for e-mail; sms.txt for SMS), rendered in the recipient's language."""
+for e-mail; sms.txt for SMS; whatsapp.txt, else sms.txt, for WhatsApp),
+rendered in the recipient's language."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.template.loader import render_to_string
+from django.template.loader import render_to_string, select_template
 from django.urls import reverse
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
@@ -19,7 +20,7 @@ from complaints.models import Kind as ComplaintKind
 
 from . import conf, conversation_content
 from .answers import answer_urls, decision_notice_awaiting
-from .context import base_context, sms_compose, sms_text
+from .context import base_context, sms_compose, sms_text, whatsapp_text
 from .models import Kind, Medium, Notification
 
 __all__ = ["Content", "base_context", "render_notice", "sms_compose", "sms_text"]
@@ -172,9 +173,18 @@ def render_notice(notification: Notification, *, extra: dict[str, Any] | None = 
         if notification.channel == Medium.SMS:
             sms = render_to_string(f"{prefix}/sms.txt", context, using=TEXT_ENGINE)
             return Content(text=sms_text(sms))
+        if notification.channel == Medium.WHATSAPP:
+            return Content(text=whatsapp_text(whatsapp_render(prefix, context)))
         subject = " ".join(
             render_to_string(f"{prefix}/subject.txt", context, using=TEXT_ENGINE).split()
         )
         text = render_to_string(f"{prefix}/body.txt", context, using=TEXT_ENGINE).strip() + "\n"
         html = render_to_string(f"{prefix}/body.html", context)
     return Content(text=text, subject=subject, html=html)
+
+
+def whatsapp_render(prefix: str, context: dict[str, Any]) -> str:
+    # A kind with more to say than its SMS has its own whatsapp.txt (the
+    # decision itself, a staff reply whole); the others say what their SMS says.
+    names = [f"{prefix}/whatsapp.txt", f"{prefix}/sms.txt"]
+    return select_template(names, using=TEXT_ENGINE).render(context)

@@ -1,8 +1,9 @@
 """The notices of the customer conversation (docs/conversation.md), as reactions
 to complaints' history codes (handlers.CONVERSATION_REACTIONS lists them):
 
-- a staff message that is not an internal note → the customer, by e-mail when
-  the complaint has one, else by SMS with the link to their page;
+- a staff message that is not an internal note → the customer, where
+  notices.customer_contact says (WhatsApp while the customer's window is open,
+  else e-mail when the complaint has one, else SMS), with the link to their page;
 - an access code asked for on the customer's page → that contact;
 - the customer writes, sends files or rejects a decision, or a complaint is
   assigned → an e-mail to the assignee (while there is none: the

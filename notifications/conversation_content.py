@@ -13,7 +13,7 @@ from complaints import codes
 from complaints.models import ComplaintAttachment, ComplaintMessage
 
 from . import conf, segments
-from .context import base_context, sms_compose
+from .context import WHATSAPP_MAX_CHARS, base_context, sms_compose, whatsapp_compose
 from .models import Medium, Notification
 
 # Which alert (a StaffAlertPreference field) each code raises.
@@ -37,17 +37,23 @@ def _message(notification: Notification) -> ComplaintMessage | None:
     return ComplaintMessage.objects.filter(pk=pk, complaint=notification.complaint).first()
 
 
-def fit_excerpt(template: str, context: dict[str, Any], text: str, *, name: str) -> str:
+def fit_excerpt(
+    template: str, context: dict[str, Any], text: str, *, name: str, whatsapp: bool = False
+) -> str:
     """The longest start of ``text`` (whole, or cut with "…") that keeps the SMS
-    rendered from ``template`` within NOTIFICATIONS_SMS_MAX_SEGMENTS."""
+    rendered from ``template`` within NOTIFICATIONS_SMS_MAX_SEGMENTS (a WhatsApp
+    message: within the characters Twilio takes)."""
 
     budget = conf.sms_max_segments()
 
     def fits(candidate: str) -> bool:
-        rendered = sms_compose(render_to_string(template, {**context, name: candidate}))
-        return segments.segments(rendered) <= budget
+        rendered = render_to_string(template, {**context, name: candidate})
+        if whatsapp:
+            return len(whatsapp_compose(rendered)) <= WHATSAPP_MAX_CHARS
+        return segments.segments(sms_compose(rendered)) <= budget
 
-    text = " ".join(text.split())
+    # An SMS is one run of text; WhatsApp shows the message's paragraphs.
+    text = text.strip() if whatsapp else " ".join(text.split())
     if fits(text):
         return text
     low, high = 0, len(text)
@@ -64,10 +70,16 @@ def staff_reply(notification: Notification) -> dict[str, Any]:
     message = _message(notification)
     body = message.body if message is not None else ""
     context: dict[str, Any] = {"message": message, "body": body, "excerpt": body}
-    if notification.channel == Medium.SMS:
-        template = f"notifications/{notification.language}/staff_reply/sms.txt"
+    if notification.channel in (Medium.SMS, Medium.WHATSAPP):
+        whatsapp = notification.channel == Medium.WHATSAPP
+        medium = "whatsapp" if whatsapp else "sms"
+        template = f"notifications/{notification.language}/staff_reply/{medium}.txt"
         context["excerpt"] = fit_excerpt(
-            template, {**base_context(notification), **context}, body, name="excerpt"
+            template,
+            {**base_context(notification), **context},
+            body,
+            name="excerpt",
+            whatsapp=whatsapp,
         )
     return context
 

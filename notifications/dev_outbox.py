@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 
-from .sms import BaseSMSBackend
+from .sms import BaseSMSBackend, medium_label
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,8 @@ class DevOutboxEmailBackend(BaseEmailBackend):
 
 
 class DevOutboxSMSBackend(BaseSMSBackend):
-    """An SMS backend writing one ``.txt`` file per message."""
+    """An SMS backend writing one ``.txt`` file per message (WhatsApp's too:
+    ``To: whatsapp:+90…``)."""
 
     def __init__(self, *, timeout: float | None = None, **kwargs: Any) -> None:
         super().__init__(timeout=timeout)
@@ -93,5 +94,5 @@ class DevOutboxSMSBackend(BaseSMSBackend):
     def send(self, *, to: str, body: str, status_callback: str = "") -> str:
         text = f"To: {to}\n\n{body}\n"
         shown = _shown(_write(to, ".txt", text.encode("utf-8")))
-        logger.info("SMS to %s written to %s", to, shown)
+        logger.info("%s to %s written to %s", medium_label(to), to, shown)
         return shown

@@ -36,6 +36,9 @@ class Medium(models.TextChoices):
     # a notice's link is recorded as received on the notice's channel.
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    # Through Twilio, only while the customer's WhatsApp window is open
+    # (notices.customer_contact); the recipient is the number, as for SMS.
+    WHATSAPP = "whatsapp", _("WhatsApp")
 
 
 class Status(models.TextChoices):

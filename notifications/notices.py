@@ -3,9 +3,11 @@ history's action codes to these)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from complaints.models import CONTACT_CHANNELS, Complaint, ComplaintEvent
 
@@ -15,13 +17,32 @@ from .models import Kind, Medium, Notification
 from .services import notification_queue
 
 
-def customer_contact(*, complaint: Complaint) -> tuple[str, str] | None:
-    """Where the customer's notices go: e-mail when given, else SMS, else nowhere."""
+def customer_contact(
+    *, complaint: Complaint, now: datetime | None = None
+) -> tuple[str, str] | None:
+    """Where the customer's notices go: on WhatsApp while the window of their
+    last WhatsApp message is open; else e-mail when given, else SMS, else nowhere.
+
+    WhatsApp lets a business write freely only within 24 hours of the
+    customer's last message; after that only an approved template may go, so
+    a notice that must go out then goes by e-mail, or by SMS to the same number.
+    """
+    if complaint.contact_phone and whatsapp_window_open(complaint=complaint, now=now):
+        return Medium.WHATSAPP, complaint.contact_phone
     if complaint.contact_email:
         return Medium.EMAIL, complaint.contact_email
     if complaint.contact_phone:
         return Medium.SMS, complaint.contact_phone
     return None
+
+
+def whatsapp_window_open(*, complaint: Complaint, now: datetime | None = None) -> bool:
+    """The customer wrote on WhatsApp within NOTIFICATIONS_WHATSAPP_WINDOW_SECONDS
+    (23 h: WhatsApp's 24, less a margin for the send and its first retries)."""
+    last = complaint.whatsapp_inbound_at
+    if last is None or not conf.whatsapp_enabled():
+        return False
+    return (now or timezone.now()) - last < timedelta(seconds=conf.whatsapp_window_seconds())
 
 
 def _customer_notice(
@@ -48,8 +69,8 @@ def notice_acknowledgement_queue(
 ) -> Notification | None:
     """PROCESS.md stage 2: the tracking number, told the same day.
 
-    Phone and in-person complaints got it during the contact, an inbound SMS in
-    the reply: complaint_submit acknowledges them in the same step and says so
+    Phone and in-person complaints got it during the contact, an inbound SMS or
+    WhatsApp message in the reply: complaint_submit acknowledges them in the same step and says so
     on the received row, so nothing is sent.
     """
     if complaint.channel in CONTACT_CHANNELS or event.data.get("acknowledged_on_contact"):
@@ -86,16 +107,24 @@ def notice_decision_reminder_queue(
 ) -> Notification | None:
     """PROCESS.md "An unanswered decision": the customer is reminded once, with
     the same ways to answer, where the decision notice went (its links answer
-    the same decision, once)."""
+    the same decision, once). A decision sent on WhatsApp is recalled where
+    customer_contact says now: days later the WhatsApp window has closed,
+    unless the customer wrote there again."""
     decision = decision_notice_awaiting(complaint=complaint)
     if decision is None:
         return None
+    channel, recipient = decision.channel, decision.recipient
+    if channel == Medium.WHATSAPP:
+        contact = customer_contact(complaint=complaint)
+        if contact is None:
+            return None
+        channel, recipient = contact
     return notification_queue(
         complaint=complaint,
         event=event,
         kind=Kind.DECISION_REMINDER,
-        channel=decision.channel,
-        recipient=decision.recipient,
+        channel=channel,
+        recipient=recipient,
         language=decision.language,
     )
 

@@ -1,5 +1,8 @@
-"""SMS transport: a small backend interface chosen by SMS_BACKEND, with Twilio
-(production), console (development) and locmem (tests) implementations."""
+"""SMS and WhatsApp transports: a small backend interface chosen by SMS_BACKEND,
+with Twilio (production), console (development) and locmem (tests)
+implementations. A WhatsApp message is a text message to ``whatsapp:+90…``
+(common.twilio_address): the same backend sends it, Twilio's from
+TWILIO_WHATSAPP_FROM."""
 
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ from twilio.base import values
 from twilio.base.exceptions import TwilioException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+
+from common import twilio_address
 
 from . import conf
 from .errors import DeliveryError, PermanentDeliveryError, TemporaryDeliveryError
@@ -49,6 +54,10 @@ class BaseSMSBackend:
         raise NotImplementedError
 
 
+def medium_label(to: str) -> str:
+    return "WhatsApp" if twilio_address.is_whatsapp(to) else "SMS"
+
+
 class ConsoleSMSBackend(BaseSMSBackend):
     """Prints the message (the development default, like Django's console e-mail)."""
 
@@ -58,7 +67,7 @@ class ConsoleSMSBackend(BaseSMSBackend):
 
     def send(self, *, to: str, body: str, status_callback: str = "") -> str:
         message_id = f"console-{uuid.uuid4().hex}"
-        self.stream.write(f"SMS to {to} ({message_id}):\n{body}\n{'-' * 40}\n")
+        self.stream.write(f"{medium_label(to)} to {to} ({message_id}):\n{body}\n{'-' * 40}\n")
         self.stream.flush()
         return message_id
 
@@ -98,7 +107,8 @@ _TEMPORARY_HTTP = {408, 429}
 class TwilioSMSBackend(BaseSMSBackend):
     """Twilio's Messages API through the twilio SDK.
 
-    TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER configure it;
+    TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER configure it
+    (TWILIO_WHATSAPP_FROM the sender of messages to ``whatsapp:`` addresses);
     NOTIFICATIONS_TWILIO_API_BASE_URL points it elsewhere (tests).
     """
 
@@ -107,6 +117,7 @@ class TwilioSMSBackend(BaseSMSBackend):
         self.account_sid = conf.twilio_account_sid()
         self.auth_token = conf.twilio_auth_token()
         self.from_number = conf.twilio_from_number()
+        self.whatsapp_from = conf.twilio_whatsapp_from()
         self.base_url = conf.twilio_api_base_url()
 
     def _client(self) -> Client:
@@ -117,16 +128,25 @@ class TwilioSMSBackend(BaseSMSBackend):
             http_client = TwilioHttpClient(timeout=self.timeout)
         return Client(self.account_sid, self.auth_token, http_client=http_client)
 
+    def _sender(self, to: str) -> tuple[str, str]:
+        """Who sends to ``to``, and the setting that says so."""
+        if twilio_address.is_whatsapp(to):
+            sender = self.whatsapp_from
+            return (
+                twilio_address.whatsapp_address(sender) if sender else ""
+            ), "TWILIO_WHATSAPP_FROM"
+        return self.from_number, "TWILIO_FROM_NUMBER"
+
     def send(self, *, to: str, body: str, status_callback: str = "") -> str:
-        if not (self.account_sid and self.auth_token and self.from_number):
+        sender, setting = self._sender(to)
+        if not (self.account_sid and self.auth_token and sender):
             raise PermanentDeliveryError(
-                "Twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, "
-                "TWILIO_FROM_NUMBER)"
+                f"Twilio is not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, {setting})"
             )
         try:
             message = self._client().messages.create(
                 to=to,
-                from_=self.from_number,
+                from_=sender,
                 body=body,
                 status_callback=status_callback or values.unset,
             )
@@ -148,7 +168,8 @@ def _classify_twilio(exc: Exception) -> DeliveryError:
     if not isinstance(status, int) or status >= 500 or status in _TEMPORARY_HTTP:
         return TemporaryDeliveryError(text)
     # 4xx: 21211 invalid "To", 21614 not a mobile number, 21610 the customer
-    # replied STOP, 20003 bad credentials... none is cured by waiting.
+    # replied STOP, 20003 bad credentials, 63003 not on WhatsApp... none is
+    # cured by waiting.
     return PermanentDeliveryError(text)
 
 
@@ -161,13 +182,16 @@ class SMSNoticeTransport:
     """The SMS entry of the transport registry: the SMS_BACKEND, asked for
     Twilio's status callbacks when they are on."""
 
+    def address(self, notification: Notification) -> str:
+        return notification.recipient
+
     def deliver(self, notification: Notification) -> str:
         callback = ""
         if conf.twilio_status_callback():
             callback = conf.site_url() + reverse("notifications:twilio_status")
         try:
             return get_sms_backend().send(
-                to=notification.recipient, body=notification.body_text, status_callback=callback
+                to=self.address(notification), body=notification.body_text, status_callback=callback
             )
         except DeliveryError:
             raise
@@ -177,4 +201,13 @@ class SMSNoticeTransport:
             raise TemporaryDeliveryError(f"{type(exc).__name__}: {exc}") from exc
 
 
+class WhatsAppNoticeTransport(SMSNoticeTransport):
+    """The WhatsApp entry: the same backend and status callbacks, to the
+    recipient's number as a ``whatsapp:`` address."""
+
+    def address(self, notification: Notification) -> str:
+        return twilio_address.whatsapp_address(notification.recipient)
+
+
 transport_register(Medium.SMS, SMSNoticeTransport)
+transport_register(Medium.WHATSAPP, WhatsAppNoticeTransport)

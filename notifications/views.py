@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common import twilio_signature
+from common import twilio_address, twilio_signature
 from complaints.models import Answer
 from config.language import language_draft_pop
 
@@ -141,7 +141,8 @@ def answer_reject(request: HttpRequest, token: str) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def twilio_status(request: HttpRequest) -> HttpResponse:
-    """Twilio's status callback for an SMS we sent; 403 unless Twilio signed it."""
+    """Twilio's status callback for an SMS or a WhatsApp message we sent (told
+    apart by its ``whatsapp:`` address); 403 unless Twilio signed it."""
     # Twilio signs the URL it called: the one we gave it (SITE_URL), which
     # behind a proxy may differ from what this request looks like here.
     if not twilio_signature.request_is_signed(
@@ -150,8 +151,9 @@ def twilio_status(request: HttpRequest) -> HttpResponse:
         logger.warning("Twilio status callback with a bad or missing signature refused")
         return HttpResponseForbidden("invalid signature")
     error = request.POST.get("ErrorCode", "")
+    whatsapp = twilio_address.is_whatsapp(request.POST.get("To", ""))
     notification_record_delivery(
-        channel=Medium.SMS,
+        channel=Medium.WHATSAPP if whatsapp else Medium.SMS,
         provider_message_id=request.POST.get("MessageSid", ""),
         status=request.POST.get("MessageStatus", "") or request.POST.get("SmsStatus", ""),
         description=f"Twilio error {error}" if error else "",

@@ -57,6 +57,9 @@ tricky = st.sampled_from(
         "a\r\nb",
         "%00",
         "ü" * 300,
+        "whatsapp:",
+        "whatsapp:+905321234567",
+        "WhatsApp: +90 532",
     ]
 )
 values = st.one_of(text, tricky)
@@ -143,6 +146,7 @@ TWILIO_KEYS = [
     "MessageStatus",
     "SmsStatus",
     "ErrorCode",
+    "ProfileName",
 ]
 twilio_params = st.dictionaries(st.sampled_from(TWILIO_KEYS) | text, values, max_size=6)
 
@@ -176,8 +180,11 @@ def test_the_email_webhooks_never_answer_5xx(fuzz_settings, url):
     run()
 
 
-@pytest.mark.parametrize("path", ["/webhooks/twilio/sms/", "/notices/twilio/status/"])
+@pytest.mark.parametrize(
+    "path", ["/webhooks/twilio/sms/", "/webhooks/twilio/whatsapp/", "/notices/twilio/status/"]
+)
 def test_the_twilio_webhooks_never_answer_5xx_even_when_signed(fuzz_settings, path):
+    fuzz_settings.TWILIO_WHATSAPP_ENABLED = True
     client = Client()
     validator = RequestValidator(TWILIO_TOKEN)
 

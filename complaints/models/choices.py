@@ -14,6 +14,8 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
     IN_PERSON = "in_person", _("In person")
     API = "api", _("API")
+    # Twilio's WhatsApp webhook (docs/channels.md): threaded and answered like SMS.
+    WHATSAPP = "whatsapp", _("WhatsApp")
 
 
 # PROCESS.md stage 2: these channels get the tracking number during the contact.

@@ -70,6 +70,13 @@ class Complaint(ComplaintPrivacyFields, models.Model):
     waiting_on_customer_since = models.DateTimeField(
         _("waiting on the customer since"), null=True, blank=True
     )
+    # The customer's last message on WhatsApp from the number on file
+    # (complaints.services.complaint_whatsapp_inbound_record): WhatsApp lets us
+    # write freely only within 24 hours of it, so notifications asks it where
+    # the next notice may go.
+    whatsapp_inbound_at = models.DateTimeField(
+        _("last WhatsApp message from the customer"), null=True, blank=True
+    )
 
     # SLA targets (PROCESS.md "When the SLA is met"): set and met by the sla app.
     ack_due_at = models.DateTimeField(_("acknowledgement due"), null=True, blank=True)

@@ -13,7 +13,11 @@ from .access import (
 from .assignment import complaint_assign
 from .attachments import complaint_attachments_add, complaint_attachments_check
 from .classification import complaint_classify, complaint_recategorize, complaint_reprioritize
-from .conversation import customer_message_post, mail_thread_record
+from .conversation import (
+    complaint_whatsapp_inbound_record,
+    customer_message_post,
+    mail_thread_record,
+)
 from .customers import customer_merge
 from .errors import ComplaintError, GuardFailed, TransitionNotAllowed
 from .events import describe, event_record
@@ -47,6 +51,7 @@ __all__ = [
     "complaint_wait_end",
     "complaint_wait_for_customer",
     "complaint_wait_resume",
+    "complaint_whatsapp_inbound_record",
     "customer_get_or_create",
     "customer_merge",
     "customer_message_post",

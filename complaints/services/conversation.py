@@ -1,14 +1,19 @@
-"""The customer's side of the conversation on their own page, and the
-Message-IDs of the e-mail thread."""
+"""The customer's side of the conversation on their own page, the
+Message-IDs of the e-mail thread, and the customer's last WhatsApp message."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..contacts import normalize_phone
 from ..models import Channel, Complaint, ComplaintMessage, MailThreadEntry, MessageAuthor
 from .attachments import complaint_attachments_add, complaint_attachments_check
 from .errors import GuardFailed
@@ -81,3 +86,31 @@ def mail_thread_record(
     except IntegrityError:
         # The same id recorded at the same moment by another worker.
         return MailThreadEntry.objects.filter(message_id=message_id).first()
+
+
+def complaint_whatsapp_inbound_record(
+    *, complaint: Complaint, number: str, at: datetime | None = None
+) -> bool:
+    """The customer wrote on WhatsApp from ``number`` at ``at`` (now): True when
+    that opened or renewed the complaint's WhatsApp window.
+
+    Only the number on file counts: WhatsApp's 24-hour window belongs to the
+    number that wrote, and the notices go to the complaint's own contact, so a
+    message from anyone else holding the tracking number is kept (by the
+    caller) but never lets us write to the customer on WhatsApp.
+    """
+    try:
+        number = normalize_phone(number)
+    except ValidationError:
+        return False
+    if not number or number != complaint.contact_phone or complaint.anonymised_at is not None:
+        return False
+    at = at or timezone.now()
+    # Two messages handled at once: the conditional UPDATE only moves the time
+    # forward, so the later message wins whichever commits first.
+    moved = Complaint.objects.filter(
+        Q(whatsapp_inbound_at__isnull=True) | Q(whatsapp_inbound_at__lt=at), pk=complaint.pk
+    ).update(whatsapp_inbound_at=at, updated_at=timezone.now())
+    if moved:
+        complaint.whatsapp_inbound_at = at
+    return bool(moved)

@@ -71,7 +71,7 @@ def complaint_submit(
     Phone and in-person complaints are acknowledged in the same step: the
     customer gets the tracking number during the contact (PROCESS.md stage 2).
     So is a complaint whose channel answers at once with the tracking number
-    (``acknowledged_in_reply``: the TwiML reply to an inbound SMS); the received
+    (``acknowledged_in_reply``: the TwiML reply to an inbound SMS or WhatsApp message); the received
     history row says so, and the notifications app sends no second notice.
     Raises ValidationError with a message per field for bad input.
     """

@@ -1,4 +1,5 @@
-"""Inbound e-mail and SMS: what arrives, stored once, routed to the one intake service.
+"""Inbound e-mail, SMS and WhatsApp: what arrives, stored once, routed to the one
+intake service.
 
 Every message is first *claimed*: an InboundMessage row with a unique
 (channel, provider id). A redelivery of the same Message-ID or Twilio's retry
@@ -11,8 +12,8 @@ reply it got the first time). Then, in the same transaction:
   is opened for the customer through ``intake_submit`` (a closed complaint
   cannot re-open: only a rejected decision goes back to analysis);
 - otherwise → a new complaint through ``intake_submit``;
-- an SMS ``DURUM <number>`` / ``STATUS <number>`` → the current stage, in
-  the reply, in Turkish / English.
+- an SMS or WhatsApp ``DURUM <number>`` / ``STATUS <number>`` → the current
+  stage, in the reply, in Turkish / English.
 
 Auto-replies, our own mail looping back and spam are kept but ignored;
 invalid input (no text, an unusable sender) is kept as rejected. Only an
@@ -40,6 +41,9 @@ from intake.services import intake_submit
 logger = logging.getLogger(__name__)
 
 Outcome = InboundMessage.Outcome
+
+# Channels whose webhook answers at once (TwiML), with the tracking number.
+REPLY_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
 
 # --- Tracking numbers in free text ---------------------------------------------
 
@@ -155,7 +159,7 @@ def route(
                 phone=phone,
                 language=language,
                 # The TwiML reply carries the tracking number at once.
-                acknowledged_in_reply=channel == Channel.SMS,
+                acknowledged_in_reply=channel in REPLY_CHANNELS,
             )
             inbound.outcome = Outcome.FOLLOW_UP if referenced is not None else Outcome.NEW_COMPLAINT
             inbound.complaint = result.complaint
@@ -171,13 +175,16 @@ def sender_limit_reached(*, channel: str, email: str, phone: str) -> bool:
     The webhooks are limited per client address, and a provider posts from few
     addresses, so that limit is wide; the form's limit per client would be no
     limit at all if mail or SMS could open complaints without one. So new
-    complaints by e-mail or SMS count per sender (``INTAKE_RATE_LIMITS["sender"]``,
-    the form's 20/h by default). Messages on an existing complaint do not.
+    complaints by e-mail, SMS or WhatsApp count per sender
+    (``INTAKE_RATE_LIMITS["sender"]``, the form's 20/h by default). Messages on
+    an existing complaint do not.
     """
     sender = (email or phone).strip().lower()
     if not sender:
         return False
-    ident = hashlib.sha256(f"{channel}:{sender}".encode()).hexdigest()[:32]
+    # One number, one allowance, whether it writes by SMS or on WhatsApp.
+    bucket = Channel.SMS if channel == Channel.WHATSAPP else channel
+    ident = hashlib.sha256(f"{bucket}:{sender}".encode()).hexdigest()[:32]
     return ratelimit.hit("sender", ident) is not None
 
 

@@ -1,4 +1,6 @@
-"""Inbound SMS: a new complaint, a message on one, or DURUM / STATUS."""
+"""Inbound SMS and WhatsApp (Twilio): a new complaint, a message on one, or
+DURUM / STATUS. A WhatsApp message is told by its ``whatsapp:`` sender and
+handled the same way, on the channel ``whatsapp``."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import translation
 
+from common import twilio_address
 from complaints.models import Channel, Complaint, Language
 from complaints.privacy import privacy_notice_url
 from complaints.selectors import complaint_get_by_tracking_number
+from complaints.services import complaint_whatsapp_inbound_record
 from intake.models import InboundMessage
 
 from .routing import (
@@ -78,15 +82,28 @@ def _sms_text(language: str, key: str, **values: Any) -> str:
     return texts[key].format(**values)
 
 
-def inbound_sms_receive(
-    *, message_sid: str, sender: str, body: str, data: dict[str, Any] | None = None
+def inbound_twilio_receive(
+    *,
+    message_sid: str,
+    sender: str,
+    body: str,
+    data: dict[str, Any] | None = None,
+    profile_name: str = "",
 ) -> InboundMessage:
-    """Store and route one inbound SMS; the row's ``reply`` is the text to answer with."""
+    """Store and route one inbound SMS or WhatsApp message; the row's ``reply``
+    is the text to answer with (on the channel it came by).
+
+    ``sender`` is Twilio's ``From``: ``whatsapp:+90…`` makes it a WhatsApp
+    message, whichever webhook it came to; ``profile_name`` is the WhatsApp
+    profile's name, used as the new customer's name.
+    """
     body = clean_text(body).strip()
-    sender, message_sid = clean_text(sender), clean_text(message_sid)
+    sender, message_sid = clean_text(sender).strip(), clean_text(message_sid)
+    address = twilio_address.parse(sender)
+    channel = Channel.WHATSAPP if address.whatsapp else Channel.SMS
     with transaction.atomic():
         inbound, created = claim(
-            channel=InboundMessage.Channel.SMS,
+            channel=InboundMessage.Channel(str(channel)),
             external_id=message_sid[:255],
             sender=sender[:254],
             subject="",
@@ -94,8 +111,9 @@ def inbound_sms_receive(
             data=dict(data or {}),
         )
         if not created:
-            logger.info("inbound SMS %s delivered again: same reply", message_sid)
+            logger.info("inbound %s %s delivered again: same reply", channel, message_sid)
             return inbound
+        referenced: Complaint | None = None
         command = _STATUS_COMMAND.match(body)
         if command is not None:
             _answer_status(inbound, keyword=command.group(1), rest=command.group(2) or "")
@@ -105,20 +123,38 @@ def inbound_sms_receive(
         else:
             referenced = referenced_complaint(body)
             language = referenced.language if referenced is not None else Language.TURKISH
+            name = clean_text(profile_name).strip() if address.whatsapp else ""
             route(
                 inbound,
-                channel=Channel.SMS,
-                name=sender[:200],
+                channel=channel,
+                name=(name or address.number)[:200],
                 email="",
-                phone=sender,
-                subject=subject_from(body, limit=60) or "SMS",
+                phone=address.number,
+                subject=subject_from(body, limit=60) or ("WhatsApp" if address.whatsapp else "SMS"),
                 text=body,
                 language=language,
                 referenced=referenced,
             )
             inbound.reply = _sms_reply(inbound, language, referenced)
+        if address.whatsapp:
+            _whatsapp_window(inbound, referenced, number=address.number)
         inbound.save()
     return inbound
+
+
+# The name the SMS webhook and older callers know it by.
+inbound_sms_receive = inbound_twilio_receive
+
+
+def _whatsapp_window(inbound: InboundMessage, referenced: Complaint | None, *, number: str) -> None:
+    # The customer wrote on WhatsApp: for 24 hours we may answer there
+    # (notifications.notices.customer_contact reads it). Every complaint the
+    # message reached, when it came from the number on file.
+    reached = {c.pk: c for c in (referenced, inbound.complaint) if c is not None}
+    for complaint in reached.values():
+        complaint_whatsapp_inbound_record(
+            complaint=complaint, number=number, at=inbound.received_at
+        )
 
 
 def _answer_status(inbound: InboundMessage, *, keyword: str, rest: str) -> None:

@@ -26,6 +26,8 @@ TEMPLATES = Path(django_settings.BASE_DIR) / "templates" / "notifications"
 
 # Told to staff by e-mail only: no SMS templates.
 STAFF_KINDS = {Kind.ESCALATION, Kind.STAFF_ALERT, Kind.SURVEY_LOW_SCORE}
+# Kinds with more to say on WhatsApp than in their SMS (the others use sms.txt).
+WHATSAPP_KINDS = {Kind.DECISION, Kind.STAFF_REPLY}
 
 
 def _text_templates() -> list[tuple[str, str, str]]:
@@ -38,6 +40,7 @@ def test_every_text_template_is_covered_below():
     covered = set()
     for language, kind in itertools.product(("tr", "en"), Kind.values):
         names = {"subject.txt", "body.txt"} | ({"sms.txt"} if kind not in STAFF_KINDS else set())
+        names |= {"whatsapp.txt"} if kind in WHATSAPP_KINDS else set()
         covered |= {(language, kind, name) for name in names}
     assert set(_text_templates()) == covered
 
@@ -85,7 +88,7 @@ CASES = [
     for kind in Kind.values
     for channel in Medium.values
     for language in ("tr", "en")
-    if not (kind in STAFF_KINDS and channel == Medium.SMS)
+    if not (kind in STAFF_KINDS and channel != Medium.EMAIL)
 ]
 
 
@@ -103,6 +106,9 @@ def test_text_notices_show_what_was_typed_unescaped(
     if channel == Medium.SMS and kind == Kind.DECISION and feedback:
         # The feedback answer is in the SMS itself (cut to fit).
         assert "O'Brien & <Co>" in content.text
+    if channel == Medium.WHATSAPP and kind == Kind.DECISION:
+        # On WhatsApp the decision and the proposal are in the message.
+        assert content.text.count("O'Brien & <Co>") == 2
     if channel == Medium.EMAIL and kind != Kind.ACCESS_CODE:  # a code quotes nothing typed
         assert "O'Brien & <Co>" in content.text
         assert "<Co>" not in content.html and "&lt;Co&gt;" in content.html
