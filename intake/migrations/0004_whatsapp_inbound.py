@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0019_whatsapp_channel'),
+        ('complaints', '0016_whatsapp_channel'),
         ('intake', '0003_grant_inbound_view_to_staff_groups'),
     ]
 

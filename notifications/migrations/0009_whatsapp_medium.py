@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0019_whatsapp_channel'),
+        ('complaints', '0016_whatsapp_channel'),
         ('notifications', '0008_notice_kinds_all'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
