@@ -134,8 +134,9 @@ def complaint_resolution_due_recompute(
 
     Records ``sla.resolution.due_changed`` when the date moves. A target
     already met keeps its due date (its outcome is history). A recorded breach
-    stays recorded; an at-risk marker is cleared when the new date puts the
-    target back on track, so it can warn again. Returns whether it changed.
+    stays recorded, with its at-risk marker; without one, an at-risk marker is
+    cleared when the new date puts the target back on track, so it can warn
+    again (the rules of sla.due_dates). Returns whether it changed.
     """
     now = now or timezone.now()
     row = Complaint.objects.only(*RECOMPUTE_FIELDS).get(pk=complaint.pk)
