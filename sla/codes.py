@@ -20,6 +20,10 @@ DUE_CHANGED = "sla.resolution.due_changed"
 # (``data``: the business seconds it stood still, the due date moved).
 RESOLUTION_PAUSED = "sla.resolution.paused"
 RESOLUTION_RESUMED = "sla.resolution.resumed"
+# The open targets' due dates recomputed after a calendar override or a
+# settings change (``data``: ``reason``, and per target moved its ``from`` /
+# ``to`` due dates and at-risk points).
+DUE_DATES_RECOMPUTED = "sla.due_dates.recomputed"
 
 codes_declare(
     ActionCode(ACK_AT_RISK, _("Acknowledgement at risk"), escalation=True),
@@ -29,4 +33,5 @@ codes_declare(
     ActionCode(DUE_CHANGED, _("Resolution due date changed")),
     ActionCode(RESOLUTION_PAUSED, _("Resolution clock paused")),
     ActionCode(RESOLUTION_RESUMED, _("Resolution clock resumed")),
+    ActionCode(DUE_DATES_RECOMPUTED, _("Due dates recomputed")),
 )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
 from complaints.workflow import TRANSITIONS
+from sla import codes as sla_codes
 from sla import pauses, rollup, services, unanswered
 from sla.targets import DUE_CHANGED
 
@@ -80,7 +81,8 @@ def _figures_received(complaint: Complaint, event: ComplaintEvent) -> None:
 
 
 # Every code after which a figure's inputs may have changed: the receipt (a new
-# share), every stage change, a new priority, category or due date.
+# share), every stage change, a new priority, category or due date (a priority
+# change, or a recomputation after a calendar or settings change).
 FIGURES_HANDLERS: dict[str, Handler] = {
     codes.RECEIVED: _figures_received,
     **{
@@ -90,6 +92,7 @@ FIGURES_HANDLERS: dict[str, Handler] = {
             codes.REPRIORITIZED,
             codes.RECATEGORIZED,
             DUE_CHANGED,
+            sla_codes.DUE_DATES_RECOMPUTED,
         )
     },
 }

@@ -26,6 +26,7 @@ from django.utils import timezone
 from complaints.models import Complaint
 from complaints.services import Actor, event_record
 from sla.calendar import acknowledgement_due
+from sla.due_dates import RECOMPUTE_FIELDS, resolution_recomputed
 from sla.targets import (
     ACK,
     DUE_CHANGED,
@@ -133,46 +134,25 @@ def complaint_resolution_due_recompute(
 
     Records ``sla.resolution.due_changed`` when the date moves. A target
     already met keeps its due date (its outcome is history). A recorded breach
-    stays recorded; an at-risk marker is cleared when the new date puts the
-    target back on track, so it can warn again. Returns whether it changed.
+    stays recorded, with its at-risk marker; without one, an at-risk marker is
+    cleared when the new date puts the target back on track, so it can warn
+    again (the rules of sla.due_dates). Returns whether it changed.
     """
     now = now or timezone.now()
-    row = _fresh(
-        complaint,
-        "kind",
-        "priority",
-        "received_at",
-        "resolution_started_at",
-        "resolution_due_at",
-        "resolution_met_at",
-        "resolution_paused_seconds",
-    )
-    days = resolution_days_for(kind=row["kind"], priority=row["priority"])
-    if days is None or row["resolution_due_at"] is None or row["resolution_met_at"] is not None:
+    row = Complaint.objects.only(*RECOMPUTE_FIELDS).get(pk=complaint.pk)
+    moved = resolution_recomputed(row, now=now)
+    if moved is None or moved.due == row.resolution_due_at:
         return False
-    start = row["resolution_started_at"] or row["received_at"]
-    due, risk = resolution_deadlines(
-        start=start, days=days, paused_seconds=row["resolution_paused_seconds"]
-    )
-    if due == row["resolution_due_at"]:
-        return False
-    values: dict[str, Any] = {
-        "resolution_started_at": start,
-        "resolution_due_at": due,
-        "resolution_at_risk_after": risk,
-    }
-    if risk > now:
-        values["resolution_at_risk_at"] = None
-    _write(complaint, **values)
+    _write(complaint, **moved.values)
     event_record(
         complaint=complaint,
         action=DUE_CHANGED,
         actor=actor,
         data={
-            "from": iso(row["resolution_due_at"]),
-            "to": iso(due),
-            "priority": row["priority"],
-            "business_days": days,
+            "from": iso(moved.old_due),
+            "to": iso(moved.due),
+            "priority": row.priority,
+            "business_days": moved.business_days,
         },
     )
     return True

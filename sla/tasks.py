@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from celery import shared_task
 
-from sla import services, unanswered
+from sla import recompute, services, unanswered
 
 
 @shared_task(name="sla.tasks.sla_sweep", ignore_result=True)
@@ -23,3 +25,13 @@ def unanswered_sweep() -> dict[str, int]:
     (beat: every SLA_ANSWER_SWEEP_INTERVAL_SECONDS). Safe to run twice: each
     reminder is claimed, each closure is a transition that re-checks the stage."""
     return unanswered.unanswered_sweep().as_dict()
+
+
+@shared_task(name="sla.tasks.due_dates_recompute", ignore_result=True)
+def due_dates_recompute(dates: list[str]) -> dict[str, int]:
+    """Recompute the open complaints' due dates over ``dates`` (ISO days), queued
+    by the admin after a calendar override was added, changed or deleted. Safe to
+    run twice: a second run finds the dates already in place and changes nothing."""
+    return recompute.sla_recompute(
+        reason=recompute.CALENDAR, dates=[date.fromisoformat(d) for d in dates]
+    ).as_dict()
