@@ -26,6 +26,7 @@ CHANNEL_WEIGHTS: dict[str, int] = {
     Channel.EMAIL: 25,
     Channel.PHONE: 18,
     Channel.SMS: 5,
+    Channel.WHATSAPP: 4,
     Channel.IN_PERSON: 5,
     Channel.API: 12,
 }

@@ -174,7 +174,7 @@ class _Builder:
             self.hold = Stage.IN_ANALYSIS
         kind = self.pick(KINDS)
         channel = self.pick(CHANNELS)
-        by_phone = channel in (Channel.PHONE, Channel.IN_PERSON, Channel.SMS)
+        by_phone = channel in (Channel.PHONE, Channel.IN_PERSON, Channel.SMS, Channel.WHATSAPP)
         category = self.categories[rng.choices(self.codes, weights=self.weights)[0]]
         c = Complaint(
             tracking_number=tracking.generate(),

@@ -11,6 +11,7 @@ CHANNELS = (
     (Channel.EMAIL, 25),
     (Channel.PHONE, 18),
     (Channel.SMS, 5),
+    (Channel.WHATSAPP, 4),
     (Channel.IN_PERSON, 5),
     (Channel.API, 12),
 )
