@@ -10,6 +10,7 @@ from .customer import Customer
 from .event import ComplaintEvent
 from .message import ComplaintMessage, MessageAuthor
 from .privacy import ComplaintRead, NoticeGiven, PrivacyNotice
+from .recourse import RecourseText
 from .taxonomy import BilingualName, Category, RootCause
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "NoticeGiven",
     "Priority",
     "PrivacyNotice",
+    "RecourseText",
     "RootCause",
     "Stage",
     "choices_check",
