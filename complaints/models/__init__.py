@@ -7,6 +7,7 @@ from .attachment import ComplaintAttachment
 from .choices import CONTACT_CHANNELS, Channel, Language, Priority, choices_check
 from .complaint import Complaint
 from .customer import Customer
+from .decision_call import CallOutcome, DecisionCall
 from .event import ComplaintEvent
 from .message import ComplaintMessage, MessageAuthor
 from .privacy import ComplaintRead, NoticeGiven, PrivacyNotice
@@ -18,6 +19,7 @@ __all__ = [
     "AccessCode",
     "Answer",
     "BilingualName",
+    "CallOutcome",
     "Category",
     "Channel",
     "Complaint",
@@ -26,6 +28,7 @@ __all__ = [
     "ComplaintMessage",
     "ComplaintRead",
     "Customer",
+    "DecisionCall",
     "Kind",
     "Language",
     "MailThreadEntry",

@@ -15,6 +15,7 @@ from .attachments import complaint_attachments_add, complaint_attachments_check
 from .classification import complaint_classify, complaint_recategorize, complaint_reprioritize
 from .conversation import customer_message_post, mail_thread_record
 from .customers import customer_merge
+from .decision_calls import decision_call_record
 from .errors import ComplaintError, GuardFailed, TransitionNotAllowed
 from .events import describe, event_record
 from .messages import complaint_message_add
@@ -50,6 +51,7 @@ __all__ = [
     "customer_get_or_create",
     "customer_merge",
     "customer_message_post",
+    "decision_call_record",
     "describe",
     "event_record",
     "mail_thread_record",
