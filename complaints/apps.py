@@ -15,13 +15,14 @@ class ComplaintsConfig(AppConfig):
         # (the admin's autodiscovery, which registers DRF's, ran before: its app comes first).
         import rest_framework.authtoken.admin  # noqa: F401
 
-        from . import admin_tokens, codes, handlers, retention
+        from . import admin_tokens, codes, decision_calls_privacy, handlers, retention
         from .signals import reactions_connect
 
         assert codes  # declares the codes at import
         reactions_connect(app="complaints", reactions=handlers.REACTIONS)
         admin_tokens.register()
         retention.register()
+        decision_calls_privacy.register()
         # SQLite drops a table's triggers when a migration rebuilds the table:
         # put the history's guard back after every migrate (idempotent).
         post_migrate.connect(_history_guard_ensure, sender=self, dispatch_uid="complaints.guard")

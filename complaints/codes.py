@@ -107,6 +107,14 @@ ACCESS_CODE_REQUESTED = "complaints.access.code_requested"
 ACCESS_CODE_VERIFIED = "complaints.access.code_verified"
 ACCESS_LOCKED = "complaints.access.locked"
 
+# PROCESS.md stage 7, "by e-mail or phone": staff called the customer about the
+# decision (complaints.services.decision_call_record). A call that reached the
+# customer is followed, in the same step, by the decision notified (when it was
+# not yet) and by their answer when they gave it on the call; a call that did
+# not reach them is only this row: nothing was notified.
+DECISION_CALL_REACHED = "complaints.decision.call_reached"
+DECISION_CALL_NOT_REACHED = "complaints.decision.call_not_reached"
+
 codes_declare(
     ActionCode(ATTACHMENT_ADDED, _("Files sent by the customer")),
     ActionCode(ACCESS_CODE_REQUESTED, _("Access code sent to the customer")),
@@ -115,4 +123,6 @@ codes_declare(
     ActionCode(WAITING_STARTED, _("Waiting on the customer")),
     ActionCode(WAITING_ENDED, _("No longer waiting on the customer")),
     ActionCode(DECISION_REMINDER, _("Reminded to answer the decision")),
+    ActionCode(DECISION_CALL_REACHED, _("Decision call: customer reached")),
+    ActionCode(DECISION_CALL_NOT_REACHED, _("Decision call: customer not reached")),
 )

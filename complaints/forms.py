@@ -10,10 +10,11 @@ from django.contrib.auth import get_user_model
 from django.forms.models import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Channel, Complaint, Kind, Language, Priority, RootCause
+from .models import Category, Channel, Complaint, Kind, Language, Priority, RootCause, Stage
+from .models.decision_call import CallOutcome
 from .services.submission import STAFF_CHANNELS
 from .staff import assignable_users
-from .workflow import Transition
+from .workflow import CUSTOMER_ANSWERS, Transition
 
 
 class RegisterForm(forms.Form):
@@ -134,3 +135,42 @@ class ResumeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("E.g. the customer answered on the phone."),
     )
+
+
+class DecisionCallForm(forms.Form):
+    """A call to the customer about the decision (complaints.services.decision_call_record)."""
+
+    phone = forms.CharField(label=_("Number called"), max_length=30)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=CallOutcome.choices, widget=forms.RadioSelect
+    )
+    decision = forms.CharField(
+        label=_("The decision you told the customer"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("A call that reached the customer notifies it; one that did not, does not."),
+    )
+    answer = forms.ChoiceField(
+        label=_("The customer's answer on the call"),
+        choices=[("", _("No answer on the call")), *((a.value, a.label) for a in CUSTOMER_ANSWERS)],
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Why the solution is not enough for them"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Required when they rejected it."),
+    )
+    note = forms.CharField(
+        label=_("Note for the history"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "call")
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].initial = complaint.contact_phone
+        if complaint.stage == Stage.RESPONDED:
+            # The decision usually restates the solution proposal: start from it.
+            self.fields["decision"].initial = complaint.decision or complaint.solution_proposal
+        else:
+            del self.fields["decision"]  # notified already: a call does not change it

@@ -17,12 +17,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import CONTACT_CHANNELS, Channel, NoticeGiven, PrivacyNotice
-from .permissions import Actor, actor_require, actor_user
+from .permissions import Actor
+from .texts import text_current, text_get, text_publish
 
 # How a customer on each channel is given the notice, when the caller does not say.
 _GIVEN_BY_CHANNEL: dict[str, str] = {
@@ -36,18 +37,12 @@ _GIVEN_BY_CHANNEL: dict[str, str] = {
 
 def privacy_notice_current() -> PrivacyNotice | None:
     """The version in force: the latest published."""
-    return PrivacyNotice.objects.order_by("-version").first()
+    return text_current(PrivacyNotice)
 
 
 def privacy_notice_get(version: Any) -> PrivacyNotice | None:
     """The version with this number, or None (a number nobody published, or not a number)."""
-    try:
-        number = int(version)
-    except (TypeError, ValueError):
-        return None
-    if number <= 0 or number > 2**31 - 1:
-        return None
-    return PrivacyNotice.objects.filter(version=number).first()
+    return text_get(PrivacyNotice, version)
 
 
 def privacy_notice_publish(*, text_tr: str, text_en: str, actor: Actor) -> PrivacyNotice:
@@ -56,28 +51,13 @@ def privacy_notice_publish(*, text_tr: str, text_en: str, actor: Actor) -> Priva
     Versions are never edited: what a customer was shown stays readable at
     /privacy/<version>/.
     """
-    actor_require(actor, "complaints.add_privacynotice")
-    text_tr, text_en = (text_tr or "").strip(), (text_en or "").strip()
-    errors: dict[str, list[str]] = {}
-    if not text_tr:
-        errors["text_tr"] = [_("Write the Turkish text.")]
-    if not text_en:
-        errors["text_en"] = [_("Write the English text.")]
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        # Two editors publishing at once: the lock on the latest version makes
-        # the second wait and number its version after the first one's. (The
-        # very first version has no row to lock: the unique index decides.)
-        latest = PrivacyNotice.objects.select_for_update().order_by("-version").first()
-        if latest is not None and (latest.text_tr, latest.text_en) == (text_tr, text_en):
-            return latest
-        return PrivacyNotice.objects.create(
-            version=(latest.version if latest is not None else 0) + 1,
-            text_tr=text_tr,
-            text_en=text_en,
-            published_by=actor_user(actor),
-        )
+    return text_publish(
+        PrivacyNotice,
+        text_tr=text_tr,
+        text_en=text_en,
+        actor=actor,
+        permission="complaints.add_privacynotice",
+    )
 
 
 def privacy_notice_fields(

@@ -14,7 +14,14 @@ from . import tracking
 from .extensions import api_list_filters
 from .models import Complaint, ComplaintAttachment, ComplaintEvent, ComplaintMessage
 from .permissions import user_can
-from .workflow import STAGE_ORDER, WAITING_STAGES, Stage, Transition, transitions_from
+from .workflow import (
+    DECISION_CALL_STAGES,
+    STAGE_ORDER,
+    WAITING_STAGES,
+    Stage,
+    Transition,
+    transitions_from,
+)
 
 
 @dataclass(frozen=True)
@@ -184,6 +191,8 @@ class AvailableActions:
     # Ask the customer for information (the clock pauses), or resume.
     can_ask_customer: bool = False
     can_resume: bool = False
+    # Record a call that tells the customer the decision, or hears their answer.
+    can_record_decision_call: bool = False
 
     @property
     def permitted_transitions(self) -> list[Transition]:
@@ -205,4 +214,6 @@ def complaint_actions_for(*, complaint: Complaint, user: Any) -> AvailableAction
         and user_can(user, "complaints.ask_customer_complaint"),
         can_resume=complaint.waiting_on_customer_since is not None
         and user_can(user, "complaints.ask_customer_complaint"),
+        can_record_decision_call=complaint.stage in DECISION_CALL_STAGES
+        and user_can(user, "complaints.add_decisioncall"),
     )

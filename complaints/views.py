@@ -23,6 +23,7 @@ from .conversation import (
 )
 from .customer_forms import AnswerForm, CustomerMessageForm
 from .models import Answer, Complaint
+from .recourse import recourse_is_due, recourse_text_current
 from .selectors import complaint_get_by_tracking_number, complaint_public_status
 
 
@@ -87,6 +88,8 @@ def customer_page(
         "answer_form": answer_form,
         "accepted": Answer.ACCEPTED,
         "rejected": Answer.REJECTED,
+        # PROCESS.md "Where else the customer can go": after a rejection or a closure.
+        "recourse": recourse_text_current() if recourse_is_due(complaint) else None,
     }
     response = render(request, "complaints/track.html", context, status=status)
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -53,6 +53,12 @@ OPEN_STAGES: tuple[Stage, ...] = tuple(s for s in Stage if s != Stage.CLOSED)
 WAITING_STAGES: tuple[Stage, ...] = STAGE_ORDER[: STAGE_ORDER.index(Stage.DECISION_NOTIFIED)]
 
 
+# PROCESS.md stage 7, "by e-mail or phone": staff call the customer when the
+# decision is ready (a reached call notifies it) or after it was notified (to
+# hear the answer). complaints.services.decision_call_record records the call.
+DECISION_CALL_STAGES: tuple[Stage, ...] = (Stage.RESPONDED, Stage.DECISION_NOTIFIED)
+
+
 class Kind(models.TextChoices):
     COMPLAINT = "complaint", _("Complaint")
     REQUEST = "request", _("Request")

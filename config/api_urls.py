@@ -90,6 +90,11 @@ v1 = [
         api_steps.ComplaintResumeApi.as_view(),
         name="complaint-resume",
     ),
+    path(
+        "complaints/<int:pk>/decision-calls/",
+        api_steps.ComplaintDecisionCallApi.as_view(),
+        name="complaint-decision-call-create",
+    ),
 ]
 
 urlpatterns = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("submit/", include("intake.urls")),
     path("track/", include("complaints.urls")),
     path("privacy/", include("complaints.privacy_urls")),
+    path("recourse/", include("complaints.recourse_urls")),
     path("dashboard/", include("sla.urls")),
     path("notices/", include("notifications.urls")),
     path("survey/", include("improvement.survey_urls")),

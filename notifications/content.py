@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
 
-from complaints.models import Answer, Language
+from complaints.models import Answer, Language, RecourseText
 from complaints.models import Kind as ComplaintKind
+from complaints.recourse import recourse_text_current, recourse_url
 
 from . import conf, conversation_content
 from .answers import answer_urls, decision_notice_awaiting
@@ -36,6 +37,8 @@ class Content:
     text: str
     subject: str = ""
     html: str = ""
+    # The version of "where else you can go" the text carries, if any.
+    recourse: RecourseText | None = None
 
 
 def _language(code: str) -> str:
@@ -89,6 +92,13 @@ def _decision_reminder(notification: Notification) -> dict[str, Any]:
     }
 
 
+def _recourse() -> dict[str, Any]:
+    """PROCESS.md "Where else the customer can go": the version in force when
+    the notice is written (the send records it on the row, with the text)."""
+    text = recourse_text_current()
+    return {"recourse": text, "recourse_url": recourse_url(text) if text is not None else ""}
+
+
 def _closure(notification: Notification) -> dict[str, Any]:
     complaint = notification.complaint
     return {
@@ -96,15 +106,18 @@ def _closure(notification: Notification) -> dict[str, Any]:
         "accepted": complaint.customer_answer == Answer.ACCEPTED,
         # Closed because no answer came: said as such, never as an acceptance.
         "no_answer": complaint.customer_answer == Answer.NO_ANSWER,
+        **_recourse(),
     }
 
 
 def _reevaluation(notification: Notification) -> dict[str, Any]:
+    # The customer rejected the decision: told where else they can apply too.
     complaint = notification.complaint
     return {
         "reason": _data(notification).get("customer_answer_reason")
         or complaint.customer_answer_reason,
         "resolution_due_at": complaint.resolution_due_at,
+        **_recourse(),
     }
 
 
@@ -170,17 +183,19 @@ def render_notice(notification: Notification, *, extra: dict[str, Any] | None = 
             **(extra or {}),
         }
         # Text is rendered by the "text" engine (settings.TEMPLATES): no HTML escaping.
+        recourse = context.get("recourse")
         if notification.channel == Medium.SMS:
             sms = render_to_string(f"{prefix}/sms.txt", context, using=TEXT_ENGINE)
-            return Content(text=sms_text(sms))
+            return Content(text=sms_text(sms), recourse=recourse)
         if notification.channel == Medium.WHATSAPP:
-            return Content(text=whatsapp_text(whatsapp_render(prefix, context)))
+            text = whatsapp_text(whatsapp_render(prefix, context))
+            return Content(text=text, recourse=recourse)
         subject = " ".join(
             render_to_string(f"{prefix}/subject.txt", context, using=TEXT_ENGINE).split()
         )
         text = render_to_string(f"{prefix}/body.txt", context, using=TEXT_ENGINE).strip() + "\n"
         html = render_to_string(f"{prefix}/body.html", context)
-    return Content(text=text, subject=subject, html=html)
+    return Content(text=text, subject=subject, html=html, recourse=recourse)
 
 
 def whatsapp_render(prefix: str, context: dict[str, Any]) -> str:

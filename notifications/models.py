@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Complaint, ComplaintEvent, Language, choices_check
+from complaints.models import Complaint, ComplaintEvent, Language, RecourseText, choices_check
 
 
 class Kind(models.TextChoices):
@@ -113,6 +113,17 @@ class Notification(models.Model):
     # Decision notices: when the customer used the accept / reject link. Set
     # once, by a conditional update, so a link works a single time.
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    # Rejection and closure notices (PROCESS.md "Where else the customer can
+    # go"): the version of the text they carried, set with the rendered text.
+    recourse_text = models.ForeignKey(
+        RecourseText,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("where-else-to-apply version sent"),
+    )
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

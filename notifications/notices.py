@@ -79,7 +79,15 @@ def notice_acknowledgement_queue(
 
 
 def notice_decision_queue(*, complaint: Complaint, event: ComplaintEvent) -> Notification | None:
-    """PROCESS.md stage 7: the decision and the proposal, with accept / reject links."""
+    """PROCESS.md stage 7: the decision and the proposal, with accept / reject links.
+
+    A decision given on a phone call goes out in writing too (the customer
+    keeps it, and its links answer it), unless they answered on the call: then
+    its links would answer a decision already answered, and the closure or
+    re-evaluation notice that follows says what happened.
+    """
+    if event.data.get("answered_on_call"):
+        return None
     return _customer_notice(complaint=complaint, event=event, kind=Kind.DECISION)
 
 

@@ -198,7 +198,11 @@ def _render(notification: Notification) -> None:
     notification.subject = content.subject[:255]
     notification.body_text = content.text
     notification.body_html = content.html
-    notification.save(update_fields=["subject", "body_text", "body_html", "updated_at"])
+    # The version of "where else you can go" this very text carries.
+    notification.recourse_text = content.recourse
+    notification.save(
+        update_fields=["subject", "body_text", "body_html", "recourse_text", "updated_at"]
+    )
 
 
 def _transmit(notification: Notification) -> str:

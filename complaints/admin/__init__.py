@@ -4,6 +4,7 @@ from .complaint import ComplaintAdmin
 from .customer import CustomerAdmin
 from .history import ComplaintEventAdmin
 from .privacy import ComplaintReadAdmin, PrivacyNoticeAdmin
+from .recourse import RecourseTextAdmin
 from .taxonomy import CategoryAdmin, RootCauseAdmin
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "ComplaintReadAdmin",
     "CustomerAdmin",
     "PrivacyNoticeAdmin",
+    "RecourseTextAdmin",
     "RootCauseAdmin",
 ]

@@ -27,6 +27,7 @@ from ..identity import Details, complaint_lookalikes
 from ..models import Category, Complaint, Stage
 from ..permissions import user_can
 from .customer import lookalikes_table
+from .decision_calls import DecisionCallInline, DecisionCallMixin
 from .filters import QueueFilter
 from .workbench import WorkbenchMixin
 
@@ -40,7 +41,7 @@ class ComplaintActionForm(ActionForm):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
+class ComplaintAdmin(DecisionCallMixin, WorkbenchMixin, admin.ModelAdmin):
     # What triage looks at first comes first: the list is wider than the screen.
     list_display = [
         "tracking_number",
@@ -78,6 +79,7 @@ class ComplaintAdmin(WorkbenchMixin, admin.ModelAdmin):
     show_full_result_count = False
     actions = ["acknowledge", "assign_to_me", "classify"]
     action_form = ComplaintActionForm
+    inlines = [DecisionCallInline]
     change_form_template = "admin/complaints/complaint/change_form.html"
     fieldsets = [
         (None, {"fields": ["tracking_number", "stage", "kind", "channel", "language"]}),

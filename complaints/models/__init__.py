@@ -7,9 +7,11 @@ from .attachment import ComplaintAttachment
 from .choices import CONTACT_CHANNELS, Channel, Language, Priority, choices_check
 from .complaint import Complaint
 from .customer import Customer
+from .decision_call import CallOutcome, DecisionCall
 from .event import ComplaintEvent
 from .message import ComplaintMessage, MessageAuthor
 from .privacy import ComplaintRead, NoticeGiven, PrivacyNotice
+from .recourse import RecourseText
 from .taxonomy import BilingualName, Category, RootCause
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "AccessCode",
     "Answer",
     "BilingualName",
+    "CallOutcome",
     "Category",
     "Channel",
     "Complaint",
@@ -25,6 +28,7 @@ __all__ = [
     "ComplaintMessage",
     "ComplaintRead",
     "Customer",
+    "DecisionCall",
     "Kind",
     "Language",
     "MailThreadEntry",
@@ -32,6 +36,7 @@ __all__ = [
     "NoticeGiven",
     "Priority",
     "PrivacyNotice",
+    "RecourseText",
     "RootCause",
     "Stage",
     "choices_check",

@@ -7,13 +7,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .choices import choices_check
+from .versioned import VersionedText
 
 
-class PrivacyNotice(models.Model):
+class PrivacyNotice(VersionedText):
     """One version of the privacy notice (aydınlatma metni, KVKK article 10).
 
     Versions are never changed: editing the notice in the admin publishes a new
@@ -21,32 +21,12 @@ class PrivacyNotice(models.Model):
     the version its customer was given.
     """
 
-    version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
-    text_tr = models.TextField(_("text (Turkish)"))
-    text_en = models.TextField(_("text (English)"))
-    published_at = models.DateTimeField(_("published at"), default=timezone.now, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
-
-    class Meta:
+    class Meta(VersionedText.Meta):
         verbose_name = _("privacy notice")
         verbose_name_plural = _("privacy notices")
-        ordering = ["-version"]
-        default_permissions = ("add", "view")
 
     def __str__(self) -> str:
         return str(_("Privacy notice, version %(version)s") % {"version": self.version})
-
-    @property
-    def text(self) -> str:
-        return self.text_en if (get_language() or "tr").startswith("en") else self.text_tr
 
 
 class NoticeGiven(models.TextChoices):

@@ -19,6 +19,7 @@ from .conversation import (
     mail_thread_record,
 )
 from .customers import customer_merge
+from .decision_calls import decision_call_record
 from .errors import ComplaintError, GuardFailed, TransitionNotAllowed
 from .events import describe, event_record
 from .messages import complaint_message_add
@@ -55,6 +56,7 @@ __all__ = [
     "customer_get_or_create",
     "customer_merge",
     "customer_message_post",
+    "decision_call_record",
     "describe",
     "event_record",
     "mail_thread_record",

@@ -24,6 +24,7 @@ def complaint_transition(
     actor: Actor,
     note: str = "",
     fields: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
 ) -> Complaint:
     """Move a complaint to stage ``to``: the one way the stage ever changes.
 
@@ -32,6 +33,9 @@ def complaint_transition(
     checks the guards, saves with update_fields and appends the history row, all
     in one transaction. Raises TransitionNotAllowed, PermissionDenied or
     GuardFailed and changes nothing when it refuses.
+
+    ``data`` is added to the history row's data, for the reactions of the other
+    apps (how the step was taken, e.g. the decision given on a phone call).
     """
     fields = dict(fields or {})
     with transaction.atomic():
@@ -76,7 +80,10 @@ def complaint_transition(
             from_stage=source,
             to_stage=transition.target,
             note=note,
-            data={name: describe(getattr(locked, name)) for name in sorted(fields)},
+            data={
+                **(data or {}),
+                **{name: describe(getattr(locked, name)) for name in sorted(fields)},
+            },
         )
     return locked
 
