@@ -15,7 +15,12 @@ from rest_framework.response import Response
 from .api import StaffApi, _detail_response
 from .models import Complaint
 from .serializers import ComplaintDetailOutputSerializer, StrictInputSerializer, error_responses
-from .services import complaint_wait_for_customer, complaint_wait_resume
+from .services import (
+    complaint_acknowledgement_give,
+    complaint_wait_for_customer,
+    complaint_wait_resume,
+)
+from .services.acknowledgement import STAFF_ACKNOWLEDGEMENT_CHANNELS
 
 
 class QuestionInputSerializer(StrictInputSerializer):
@@ -23,6 +28,11 @@ class QuestionInputSerializer(StrictInputSerializer):
 
 
 class ResumeInputSerializer(StrictInputSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class AcknowledgementInputSerializer(StrictInputSerializer):
+    channel = serializers.ChoiceField(choices=[c.value for c in STAFF_ACKNOWLEDGEMENT_CHANNELS])
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
@@ -73,3 +83,30 @@ class ComplaintResumeApi(StaffApi):
             complaint=complaint, note=serializer.validated_data["note"], actor=request.user
         )
         return _detail_response(request, pk)
+
+
+class ComplaintAcknowledgementApi(StaffApi):
+    @extend_schema(
+        operation_id="complaint_acknowledgement_create",
+        tags=["staff"],
+        summary="Record that staff gave the acknowledgement by phone or in person",
+        description=(
+            "For a complaint whose acknowledgement notice the provider reported "
+            "undelivered (its target no longer met): the target is met again at this "
+            "time. Still `received`: the `acknowledged` step itself. 403 without "
+            "`complaints.acknowledge_complaint`."
+        ),
+        request=AcknowledgementInputSerializer,
+        responses={201: ComplaintDetailOutputSerializer, **error_responses(400, 403, 404)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = get_object_or_404(Complaint, pk=pk)
+        serializer = AcknowledgementInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        complaint_acknowledgement_give(
+            complaint=complaint,
+            channel=serializer.validated_data["channel"],
+            note=serializer.validated_data["note"],
+            actor=request.user,
+        )
+        return _detail_response(request, pk, status.HTTP_201_CREATED)

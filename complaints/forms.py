@@ -11,6 +11,7 @@ from django.forms.models import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
 from .models import Category, Channel, Complaint, Kind, Language, Priority, RootCause
+from .services.acknowledgement import STAFF_ACKNOWLEDGEMENT_CHANNELS
 from .services.submission import STAFF_CHANNELS
 from .staff import assignable_users
 from .workflow import Transition
@@ -133,4 +134,17 @@ class ResumeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("E.g. the customer answered on the phone."),
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    """The acknowledgement notice did not arrive: staff gave the tracking number
+    themselves (issue 10, item 5)."""
+
+    channel = forms.ChoiceField(
+        label=_("Given by"),
+        choices=[(c.value, c.label) for c in STAFF_ACKNOWLEDGEMENT_CHANNELS],
+    )
+    note = forms.CharField(
+        label=_("Note for the history"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

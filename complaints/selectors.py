@@ -184,6 +184,8 @@ class AvailableActions:
     # Ask the customer for information (the clock pauses), or resume.
     can_ask_customer: bool = False
     can_resume: bool = False
+    # The notice that acknowledged it bounced: staff acknowledge by phone or in person.
+    can_acknowledge_again: bool = False
 
     @property
     def permitted_transitions(self) -> list[Transition]:
@@ -205,4 +207,9 @@ def complaint_actions_for(*, complaint: Complaint, user: Any) -> AvailableAction
         and user_can(user, "complaints.ask_customer_complaint"),
         can_resume=complaint.waiting_on_customer_since is not None
         and user_can(user, "complaints.ask_customer_complaint"),
+        can_acknowledge_again=complaint.is_open
+        and complaint.stage != Stage.RECEIVED
+        and complaint.ack_met_at is None
+        and complaint.ack_undelivered_at is not None
+        and user_can(user, "complaints.acknowledge_complaint"),
     )

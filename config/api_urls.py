@@ -90,6 +90,11 @@ v1 = [
         api_steps.ComplaintResumeApi.as_view(),
         name="complaint-resume",
     ),
+    path(
+        "complaints/<int:pk>/acknowledgements/",
+        api_steps.ComplaintAcknowledgementApi.as_view(),
+        name="complaint-acknowledgement-create",
+    ),
 ]
 
 urlpatterns = [

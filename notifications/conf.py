@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFICATIONS_MANAGER_GROUP": "Manager",
     # Alerts about an unassigned complaint go to the active members of this group.
     "NOTIFICATIONS_REPRESENTATIVE_GROUP": "Representative",
+    # Issue 10, item 5: who is asked to acknowledge by phone when the
+    # acknowledgement notice bounced, while the complaint has no assignee.
+    "NOTIFICATIONS_ACK_UNDELIVERED_GROUP": "Representative",
     # Language of the notices to staff ("" means LANGUAGE_CODE).
     "NOTIFICATIONS_STAFF_LANGUAGE": "",
     # Sender of the notices ("" means DEFAULT_FROM_EMAIL).
@@ -86,6 +89,10 @@ def manager_group() -> str:
 
 def representative_group() -> str:
     return str(_get("NOTIFICATIONS_REPRESENTATIVE_GROUP"))
+
+
+def ack_undelivered_group() -> str:
+    return str(_get("NOTIFICATIONS_ACK_UNDELIVERED_GROUP"))
 
 
 def staff_language() -> str:

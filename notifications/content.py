@@ -145,6 +145,29 @@ def _linked(notification: Notification) -> dict[str, Any]:
     }
 
 
+def _ack_undelivered(notification: Notification) -> dict[str, Any]:
+    """What the alert says: which notice failed, and how to reach the customer."""
+    complaint = notification.complaint
+    data = _data(notification)
+    failed_id = data.get("notification")
+    failed = (
+        Notification.objects.filter(pk=failed_id, complaint=complaint).first()
+        if isinstance(failed_id, int)
+        else None
+    )
+    return {
+        "failed_channel": failed.get_channel_display() if failed else data.get("channel", ""),
+        "failed_recipient": failed.recipient if failed else data.get("recipient", ""),
+        "delivery_status": data.get("delivery_status", ""),
+        "error": notification.event.note if notification.event is not None else "",
+        "contact_phone": complaint.contact_phone,
+        "ack_due_at": complaint.ack_due_at,
+        "admin_url": conf.site_url()
+        + reverse("admin:complaints_complaint_change", args=[complaint.pk]),
+        "recipient_user": notification.recipient_user,
+    }
+
+
 CONTEXTS = {
     Kind.ACKNOWLEDGEMENT: _acknowledgement,
     Kind.DECISION: _decision,
@@ -156,6 +179,7 @@ CONTEXTS = {
     **conversation_content.CONTEXTS,
     Kind.QUESTION: _question,
     Kind.DECISION_REMINDER: _decision_reminder,
+    Kind.ACK_UNDELIVERED: _ack_undelivered,
 }
 
 

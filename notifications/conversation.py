@@ -85,7 +85,8 @@ def notice_access_code_queue(complaint: Complaint, event: ComplaintEvent) -> Not
 # --- Alerts to staff ---------------------------------------------------------------
 
 
-def _group_members(name: str) -> QuerySet:
+def group_members(name: str) -> QuerySet:
+    """The active staff of group ``name`` with an e-mail address."""
     return (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True, groups__name=name)
@@ -104,7 +105,7 @@ def alert_recipients(*, complaint: Complaint, topic: str, actor_id: int | None) 
     elif topic == "assigned":
         candidates = []
     else:
-        candidates = list(_group_members(conf.representative_group()))
+        candidates = list(group_members(conf.representative_group()))
     declined = set(
         StaffAlertPreference.objects.filter(
             user__in=[u.pk for u in candidates], **{topic: False}

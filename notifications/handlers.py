@@ -20,7 +20,7 @@ from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
 from complaints.signals import Reaction
 
-from . import conversation, notices
+from . import ack_alert, conversation, notices
 from .delivery import notification_record_delivery
 from .models import Medium
 
@@ -73,6 +73,8 @@ REACTIONS: dict[str, Reaction] = {
     # PROCESS.md "Waiting on the customer" / "An unanswered decision".
     codes.MESSAGE_FROM_STAFF: _staff_wrote,  # only a question (the reply: below)
     codes.DECISION_REMINDER: _decision_reminder,
+    # Issue 10, item 5: the acknowledgement bounced; staff acknowledge by phone.
+    codes.ACKNOWLEDGEMENT_UNDELIVERED: ack_alert.notice_ack_undelivered_queue,
 }
 
 

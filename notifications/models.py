@@ -29,6 +29,8 @@ class Kind(models.TextChoices):
     QUESTION = "question", _("Question to the customer")
     # PROCESS.md "An unanswered decision": the one reminder, same answer links.
     DECISION_REMINDER = "decision_reminder", _("Reminder of the decision")
+    # The acknowledgement notice bounced: staff are asked to acknowledge by phone.
+    ACK_UNDELIVERED = "ack_undelivered", _("Acknowledgement not delivered (to staff)")
 
 
 class Medium(models.TextChoices):

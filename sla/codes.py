@@ -20,6 +20,11 @@ DUE_CHANGED = "sla.resolution.due_changed"
 # (``data``: the business seconds it stood still, the due date moved).
 RESOLUTION_PAUSED = "sla.resolution.paused"
 RESOLUTION_RESUMED = "sla.resolution.resumed"
+# The notice that met the acknowledgement target was reported undelivered
+# (issue 10, item 5): the target is not met any more; and a later
+# acknowledgement (staff on the phone, the notice sent again) met it again.
+ACK_UNDELIVERED = "sla.ack.undelivered"
+ACK_MET_AGAIN = "sla.ack.met_again"
 
 codes_declare(
     ActionCode(ACK_AT_RISK, _("Acknowledgement at risk"), escalation=True),
@@ -29,4 +34,6 @@ codes_declare(
     ActionCode(DUE_CHANGED, _("Resolution due date changed")),
     ActionCode(RESOLUTION_PAUSED, _("Resolution clock paused")),
     ActionCode(RESOLUTION_RESUMED, _("Resolution clock resumed")),
+    ActionCode(ACK_UNDELIVERED, _("Acknowledgement target no longer met (not delivered)")),
+    ActionCode(ACK_MET_AGAIN, _("Acknowledgement target met again")),
 )

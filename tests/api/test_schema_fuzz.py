@@ -47,6 +47,7 @@ OPERATIONS = [
     ("POST", "/api/v1/complaints/{id}/messages/"),
     ("POST", "/api/v1/complaints/{id}/questions/"),
     ("POST", "/api/v1/complaints/{id}/resume/"),
+    ("POST", "/api/v1/complaints/{id}/acknowledgements/"),
 ]
 
 
