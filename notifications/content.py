@@ -21,6 +21,7 @@ from . import conf, conversation_content
 from .answers import answer_urls, decision_notice_awaiting
 from .context import base_context, sms_compose, sms_text
 from .models import Kind, Medium, Notification
+from .proactive_content import proactive_context
 
 __all__ = ["Content", "base_context", "render_notice", "sms_compose", "sms_text"]
 
@@ -107,16 +108,6 @@ def _reevaluation(notification: Notification) -> dict[str, Any]:
     }
 
 
-def _question(notification: Notification) -> dict[str, Any]:
-    message_id = _data(notification).get("message")
-    message = (
-        notification.complaint.messages.filter(pk=message_id).first()
-        if isinstance(message_id, int)
-        else None
-    )
-    return {"question": message.body if message is not None else ""}
-
-
 def _escalation(notification: Notification) -> dict[str, Any]:
     complaint = notification.complaint
     action = notification.event.action if notification.event is not None else ""
@@ -177,7 +168,8 @@ CONTEXTS = {
     Kind.SURVEY_INVITATION: _linked,
     Kind.SURVEY_LOW_SCORE: _linked,
     **conversation_content.CONTEXTS,
-    Kind.QUESTION: _question,
+    Kind.QUESTION: proactive_context,
+    Kind.UPDATE: proactive_context,
     Kind.DECISION_REMINDER: _decision_reminder,
     Kind.ACK_UNDELIVERED: _ack_undelivered,
 }

@@ -26,16 +26,19 @@ from complaints.services import access_code_plaintext
 from . import conf
 from .content import render_notice
 from .conversation_content import ALERT_TOPICS
-from .models import Kind, Medium, Notification, StaffAlertPreference
+from .models import Kind, Medium, Notification, Proactive, StaffAlertPreference
 from .notices import customer_contact
+from .proactive import proactive_wanted
 from .services import notification_queue
 
 
 def notice_staff_reply_queue(complaint: Complaint, event: ComplaintEvent) -> Notification | None:
     """A reply staff wrote for the customer (internal notes have another code
-    and never reach this). A question that pauses the clock goes as its own
-    notice (notices.notice_question_queue), never as a second one."""
-    if event.data.get("question"):
+    and never reach this). A question that pauses the clock goes in the
+    proactive notice (notifications.proactive), never as a second one; with
+    questions left out of NOTIFICATIONS_PROACTIVE it goes as a reply, since a
+    message staff wrote for the customer always reaches them."""
+    if event.data.get("question") and proactive_wanted(Proactive.QUESTION):
         return None
     contact = customer_contact(complaint=complaint)
     if contact is None:

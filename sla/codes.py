@@ -31,9 +31,10 @@ codes_declare(
     ActionCode(ACK_BREACHED, _("Acknowledgement target breached"), escalation=True),
     ActionCode(RESOLUTION_AT_RISK, _("Resolution at risk"), escalation=True),
     ActionCode(RESOLUTION_BREACHED, _("Resolution target breached"), escalation=True),
-    ActionCode(DUE_CHANGED, _("Resolution due date changed")),
-    ActionCode(RESOLUTION_PAUSED, _("Resolution clock paused")),
-    ActionCode(RESOLUTION_RESUMED, _("Resolution clock resumed")),
+    # The customer is told when these move the due date (complaints.history).
+    ActionCode(DUE_CHANGED, _("Resolution due date changed"), moves_due_date=True),
+    ActionCode(RESOLUTION_PAUSED, _("Resolution clock paused"), moves_due_date=True),
+    ActionCode(RESOLUTION_RESUMED, _("Resolution clock resumed"), moves_due_date=True),
     ActionCode(ACK_UNDELIVERED, _("Acknowledgement target no longer met (not delivered)")),
     ActionCode(ACK_MET_AGAIN, _("Acknowledgement target met again")),
 )
