@@ -372,3 +372,13 @@ def test_the_dashboard_shows_the_acknowledgement_by_channel(
     client.force_login(manager)
     page = client.get("/dashboard/").content.decode()
     assert 'id="acknowledgement-by-channel"' in page
+
+
+def test_a_bounce_of_another_notice_leaves_the_acknowledgement_alone(acknowledged, representative):
+    complaint, notice = acknowledged()
+    Notification.objects.filter(pk=notice.pk).update(kind=Kind.CLOSURE)  # not the acknowledgement
+
+    track(notice, "bounced")
+
+    assert fresh(complaint).ack_met_at is not None
+    assert alerts(complaint) == []

@@ -9,6 +9,7 @@ one (the row is held until the window passes and later events join it)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -350,3 +351,21 @@ def test_a_misspelt_setting_stops_the_checks(settings):
     assert error.id == "notifications.E003" and "due-moved" in error.msg
     settings.NOTIFICATIONS_PROACTIVE = "Classified, due_moved ,question"
     assert check_proactive_names() == []
+
+
+def test_a_notice_a_worker_has_claimed_takes_no_more_events(classified, representative):
+    complaint = classified()
+    [first] = proactive(complaint)
+    # A worker claimed it (the window had passed for it) and is sending it.
+    Notification.objects.filter(pk=first.pk).update(
+        status=Status.SENDING, claimed_at=timezone.now(), claim_token=uuid.uuid4()
+    )
+
+    complaint_reprioritize(
+        complaint=complaint, priority=Priority.HIGH, reason="Acil.", actor=representative
+    )
+
+    first_after, second = proactive(complaint)
+    assert first_after.pk == first.pk and first_after.status == Status.SENDING
+    assert [e.what for e in ProactiveEvent.objects.filter(notification=second)] == ["due_moved"]
+    assert ProactiveEvent.objects.filter(notification=first).count() == 1
