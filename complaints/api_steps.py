@@ -21,7 +21,13 @@ from .serializers import (
     UserRefSerializer,
     error_responses,
 )
-from .services import complaint_wait_for_customer, complaint_wait_resume, decision_call_record
+from .services import (
+    complaint_acknowledgement_give,
+    complaint_wait_for_customer,
+    complaint_wait_resume,
+    decision_call_record,
+)
+from .services.acknowledgement import STAFF_ACKNOWLEDGEMENT_CHANNELS
 from .services.decision_calls import PERMISSION as DECISION_CALL_PERMISSION
 from .workflow import CUSTOMER_ANSWERS, Stage
 
@@ -31,6 +37,11 @@ class QuestionInputSerializer(StrictInputSerializer):
 
 
 class ResumeInputSerializer(StrictInputSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+
+
+class AcknowledgementInputSerializer(StrictInputSerializer):
+    channel = serializers.ChoiceField(choices=[c.value for c in STAFF_ACKNOWLEDGEMENT_CHANNELS])
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
@@ -140,3 +151,30 @@ class ComplaintDecisionCallApi(StaffApi):
         )
         call = DecisionCall.objects.select_related("caller", "complaint").get(pk=call.pk)
         return Response(DecisionCallOutputSerializer(call).data, status=status.HTTP_201_CREATED)
+
+
+class ComplaintAcknowledgementApi(StaffApi):
+    @extend_schema(
+        operation_id="complaint_acknowledgement_create",
+        tags=["staff"],
+        summary="Record that staff gave the acknowledgement by phone or in person",
+        description=(
+            "For a complaint whose acknowledgement notice the provider reported "
+            "undelivered (its target no longer met): the target is met again at this "
+            "time. Still `received`: the `acknowledged` step itself. 403 without "
+            "`complaints.acknowledge_complaint`."
+        ),
+        request=AcknowledgementInputSerializer,
+        responses={201: ComplaintDetailOutputSerializer, **error_responses(400, 403, 404)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        complaint = get_object_or_404(Complaint, pk=pk)
+        serializer = AcknowledgementInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        complaint_acknowledgement_give(
+            complaint=complaint,
+            channel=serializer.validated_data["channel"],
+            note=serializer.validated_data["note"],
+            actor=request.user,
+        )
+        return _detail_response(request, pk, status.HTTP_201_CREATED)

@@ -33,6 +33,13 @@ INTERNAL_NOTE = "complaints.message.internal_note"
 # number) to the customer; complaints reacts by moving the complaint on
 # (complaints.handlers), in the same transaction as the report.
 ACKNOWLEDGEMENT_SENT = "complaints.acknowledgement.sent"
+# Reported by the same app when the provider says, after the fact, that the
+# notice counted as the acknowledgement did not reach the customer (a bounce,
+# an undelivered SMS) and no acknowledgement by staff stands
+# (complaints.selectors.acknowledgement_given_by_staff). The sla app no longer
+# counts the target as met; staff are asked to acknowledge by phone. A later
+# ACKNOWLEDGEMENT_SENT (staff on the phone, the notice sent again) meets it again.
+ACKNOWLEDGEMENT_UNDELIVERED = "complaints.acknowledgement.undelivered"
 
 # Staff merged the complaint's customer record into another one (written on
 # every complaint moved; the data keeps the merged-away record's details).
@@ -78,6 +85,7 @@ codes_declare(
     ActionCode(MESSAGE_FROM_STAFF, _("Message from staff")),
     ActionCode(INTERNAL_NOTE, _("Internal note")),
     ActionCode(ACKNOWLEDGEMENT_SENT, _("Acknowledgement sent")),
+    ActionCode(ACKNOWLEDGEMENT_UNDELIVERED, _("Acknowledgement did not reach the customer")),
     ActionCode(CUSTOMER_MERGED, _("Customer records merged")),
     ActionCode(CUSTOMER_INVITED, _("Invitation sent to the customer")),
     ActionCode(STAFF_ALERTED, _("Staff alerted")),

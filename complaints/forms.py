@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Category, Channel, Complaint, Kind, Language, Priority, RootCause, Stage
 from .models.decision_call import CallOutcome
+from .services.acknowledgement import STAFF_ACKNOWLEDGEMENT_CHANNELS
 from .services.submission import STAFF_CHANNELS
 from .staff import assignable_users
 from .workflow import CUSTOMER_ANSWERS, Transition
@@ -174,3 +175,16 @@ class DecisionCallForm(forms.Form):
             self.fields["decision"].initial = complaint.decision or complaint.solution_proposal
         else:
             del self.fields["decision"]  # notified already: a call does not change it
+
+
+class AcknowledgeForm(forms.Form):
+    """The acknowledgement notice did not arrive: staff gave the tracking number
+    themselves (issue 10, item 5)."""
+
+    channel = forms.ChoiceField(
+        label=_("Given by"),
+        choices=[(c.value, c.label) for c in STAFF_ACKNOWLEDGEMENT_CHANNELS],
+    )
+    note = forms.CharField(
+        label=_("Note for the history"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

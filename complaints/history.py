@@ -9,6 +9,12 @@ nobody declared, so a misspelt code fails at start-up instead of never firing.
 A code may say that it is an *escalation* (an SLA event that staff must be told
 of): the app that notifies staff reacts to that flag, without knowing which
 app writes such codes (intake, notifications and sla do not import each other).
+
+A code may also say that it *moves a due date* the customer was told of
+(``moves_due_date``; sla's pause, resume and recomputation of the resolution
+due date): the app that tells the customer reacts to that flag (issue 10,
+item 7). Its row's ``data`` carries ``from`` and ``to`` (the due date moved, ISO
+datetimes) or ``due_at`` (a due date put on hold; null when there was none).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ class ActionCode:
     code: str
     label: Any
     escalation: bool = False
+    moves_due_date: bool = False
 
     def __str__(self) -> str:
         return self.code
@@ -53,6 +60,11 @@ def codes_declared() -> tuple[ActionCode, ...]:
 def is_escalation(code: str) -> bool:
     declared = _CODES.get(code)
     return bool(declared and declared.escalation)
+
+
+def moves_due_date(code: str) -> bool:
+    declared = _CODES.get(code)
+    return bool(declared and declared.moves_due_date)
 
 
 def action_label(code: str) -> str:

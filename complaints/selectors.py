@@ -193,6 +193,8 @@ class AvailableActions:
     can_resume: bool = False
     # Record a call that tells the customer the decision, or hears their answer.
     can_record_decision_call: bool = False
+    # The notice that acknowledged it bounced: staff acknowledge by phone or in person.
+    can_acknowledge_again: bool = False
 
     @property
     def permitted_transitions(self) -> list[Transition]:
@@ -216,4 +218,9 @@ def complaint_actions_for(*, complaint: Complaint, user: Any) -> AvailableAction
         and user_can(user, "complaints.ask_customer_complaint"),
         can_record_decision_call=complaint.stage in DECISION_CALL_STAGES
         and user_can(user, "complaints.add_decisioncall"),
+        can_acknowledge_again=complaint.is_open
+        and complaint.stage != Stage.RECEIVED
+        and complaint.ack_met_at is None
+        and complaint.ack_undelivered_at is not None
+        and user_can(user, "complaints.acknowledge_complaint"),
     )

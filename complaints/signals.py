@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import Signal
 
-from .history import code_is_declared, is_escalation
+from .history import code_is_declared, is_escalation, moves_due_date
 
 if TYPE_CHECKING:
     from .models import Complaint, ComplaintEvent
@@ -34,12 +34,14 @@ def reactions_connect(
     app: str,
     reactions: Mapping[str, Reaction],
     on_escalation: Reaction | None = None,
+    on_due_moved: Reaction | None = None,
 ) -> None:
     """Connect ``app``'s table of reactions to ``complaint_event``.
 
     ``reactions`` maps declared codes to a reaction ``(complaint, event)``;
-    ``on_escalation`` runs for every code declared as an escalation, whoever
-    declared it. Raises ImproperlyConfigured for a code nobody declared.
+    ``on_escalation`` runs for every code declared as an escalation, and
+    ``on_due_moved`` for every code declared as moving a due date, whoever
+    declared them. Raises ImproperlyConfigured for a code nobody declared.
     """
     unknown = sorted(code for code in reactions if not code_is_declared(code))
     if unknown:
@@ -56,5 +58,7 @@ def reactions_connect(
             reaction(complaint, event)
         elif on_escalation is not None and is_escalation(event.action):
             on_escalation(complaint, event)
+        elif on_due_moved is not None and moves_due_date(event.action):
+            on_due_moved(complaint, event)
 
     complaint_event.connect(receiver, dispatch_uid=f"{app}.reactions", weak=False)

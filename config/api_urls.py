@@ -95,6 +95,11 @@ v1 = [
         api_steps.ComplaintDecisionCallApi.as_view(),
         name="complaint-decision-call-create",
     ),
+    path(
+        "complaints/<int:pk>/acknowledgements/",
+        api_steps.ComplaintAcknowledgementApi.as_view(),
+        name="complaint-acknowledgement-create",
+    ),
 ]
 
 urlpatterns = [

@@ -18,7 +18,10 @@ class NotificationsConfig(AppConfig):
 
         assert codes and email and sms and tasks
         reactions_connect(
-            app="notifications", reactions=handlers.REACTIONS, on_escalation=handlers.on_escalation
+            app="notifications",
+            reactions=handlers.REACTIONS,
+            on_escalation=handlers.on_escalation,
+            on_due_moved=handlers.on_due_moved,
         )
         tracking.connect(handlers.on_anymail_tracking, dispatch_uid="notifications-anymail")
         privacy.register()

@@ -143,3 +143,20 @@ def check_production_transports(app_configs: Any = None, **kwargs: Any) -> list[
             )
         )
     return warnings
+
+
+@register()
+def check_proactive_names(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """NOTIFICATIONS_PROACTIVE names only what there is to tell (issue 10, item 7)."""
+    from .models import Proactive
+
+    unknown = sorted(conf.proactive() - set(Proactive.values))
+    if not unknown:
+        return []
+    return [
+        Error(
+            f"NOTIFICATIONS_PROACTIVE names {', '.join(unknown)}, which no notice tells.",
+            hint=f"A comma list of {', '.join(Proactive.values)}, or empty for none.",
+            id="notifications.E003",
+        )
+    ]

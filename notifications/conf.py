@@ -31,6 +31,14 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFICATIONS_MANAGER_GROUP": "Manager",
     # Alerts about an unassigned complaint go to the active members of this group.
     "NOTIFICATIONS_REPRESENTATIVE_GROUP": "Representative",
+    # Issue 10, item 5: who is asked to acknowledge by phone when the
+    # acknowledgement notice bounced, while the complaint has no assignee.
+    "NOTIFICATIONS_ACK_UNDELIVERED_GROUP": "Representative",
+    # Issue 10, item 7: what the customer is told of unasked (a comma list of
+    # classified, due_moved, question; "" for none), and how long a notice is
+    # held so that events close together go out as one (0: at once, one each).
+    "NOTIFICATIONS_PROACTIVE": "classified,due_moved,question",
+    "NOTIFICATIONS_PROACTIVE_COALESCE_SECONDS": 60.0,
     # Language of the notices to staff ("" means LANGUAGE_CODE).
     "NOTIFICATIONS_STAFF_LANGUAGE": "",
     # Sender of the notices ("" means DEFAULT_FROM_EMAIL).
@@ -91,6 +99,21 @@ def manager_group() -> str:
 
 def representative_group() -> str:
     return str(_get("NOTIFICATIONS_REPRESENTATIVE_GROUP"))
+
+
+def ack_undelivered_group() -> str:
+    return str(_get("NOTIFICATIONS_ACK_UNDELIVERED_GROUP"))
+
+
+def proactive() -> frozenset[str]:
+    """The names listed in NOTIFICATIONS_PROACTIVE (a comma list, or a list)."""
+    value = _get("NOTIFICATIONS_PROACTIVE")
+    names = value.split(",") if isinstance(value, str) else list(value or ())
+    return frozenset(str(name).strip().lower() for name in names if str(name).strip())
+
+
+def proactive_coalesce_seconds() -> float:
+    return max(0.0, float(_get("NOTIFICATIONS_PROACTIVE_COALESCE_SECONDS")))
 
 
 def staff_language() -> str:

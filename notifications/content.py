@@ -23,6 +23,7 @@ from . import conf, conversation_content
 from .answers import answer_urls, decision_notice_awaiting
 from .context import base_context, sms_compose, sms_text, whatsapp_text
 from .models import Kind, Medium, Notification
+from .proactive_content import proactive_context
 
 __all__ = ["Content", "base_context", "render_notice", "sms_compose", "sms_text"]
 
@@ -121,16 +122,6 @@ def _reevaluation(notification: Notification) -> dict[str, Any]:
     }
 
 
-def _question(notification: Notification) -> dict[str, Any]:
-    message_id = _data(notification).get("message")
-    message = (
-        notification.complaint.messages.filter(pk=message_id).first()
-        if isinstance(message_id, int)
-        else None
-    )
-    return {"question": message.body if message is not None else ""}
-
-
 def _escalation(notification: Notification) -> dict[str, Any]:
     complaint = notification.complaint
     action = notification.event.action if notification.event is not None else ""
@@ -159,6 +150,29 @@ def _linked(notification: Notification) -> dict[str, Any]:
     }
 
 
+def _ack_undelivered(notification: Notification) -> dict[str, Any]:
+    """What the alert says: which notice failed, and how to reach the customer."""
+    complaint = notification.complaint
+    data = _data(notification)
+    failed_id = data.get("notification")
+    failed = (
+        Notification.objects.filter(pk=failed_id, complaint=complaint).first()
+        if isinstance(failed_id, int)
+        else None
+    )
+    return {
+        "failed_channel": failed.get_channel_display() if failed else data.get("channel", ""),
+        "failed_recipient": failed.recipient if failed else data.get("recipient", ""),
+        "delivery_status": data.get("delivery_status", ""),
+        "error": notification.event.note if notification.event is not None else "",
+        "contact_phone": complaint.contact_phone,
+        "ack_due_at": complaint.ack_due_at,
+        "admin_url": conf.site_url()
+        + reverse("admin:complaints_complaint_change", args=[complaint.pk]),
+        "recipient_user": notification.recipient_user,
+    }
+
+
 CONTEXTS = {
     Kind.ACKNOWLEDGEMENT: _acknowledgement,
     Kind.DECISION: _decision,
@@ -168,8 +182,10 @@ CONTEXTS = {
     Kind.SURVEY_INVITATION: _linked,
     Kind.SURVEY_LOW_SCORE: _linked,
     **conversation_content.CONTEXTS,
-    Kind.QUESTION: _question,
+    Kind.QUESTION: proactive_context,
+    Kind.UPDATE: proactive_context,
     Kind.DECISION_REMINDER: _decision_reminder,
+    Kind.ACK_UNDELIVERED: _ack_undelivered,
 }
 
 

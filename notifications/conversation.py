@@ -27,16 +27,19 @@ from complaints.services import access_code_plaintext
 from . import conf
 from .content import render_notice
 from .conversation_content import ALERT_TOPICS
-from .models import Kind, Medium, Notification, StaffAlertPreference
+from .models import Kind, Medium, Notification, Proactive, StaffAlertPreference
 from .notices import customer_contact
+from .proactive import proactive_wanted
 from .services import notification_queue
 
 
 def notice_staff_reply_queue(complaint: Complaint, event: ComplaintEvent) -> Notification | None:
     """A reply staff wrote for the customer (internal notes have another code
-    and never reach this). A question that pauses the clock goes as its own
-    notice (notices.notice_question_queue), never as a second one."""
-    if event.data.get("question"):
+    and never reach this). A question that pauses the clock goes in the
+    proactive notice (notifications.proactive), never as a second one; with
+    questions left out of NOTIFICATIONS_PROACTIVE it goes as a reply, since a
+    message staff wrote for the customer always reaches them."""
+    if event.data.get("question") and proactive_wanted(Proactive.QUESTION):
         return None
     contact = customer_contact(complaint=complaint)
     if contact is None:
@@ -86,7 +89,8 @@ def notice_access_code_queue(complaint: Complaint, event: ComplaintEvent) -> Not
 # --- Alerts to staff ---------------------------------------------------------------
 
 
-def _group_members(name: str) -> QuerySet:
+def group_members(name: str) -> QuerySet:
+    """The active staff of group ``name`` with an e-mail address."""
     return (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True, groups__name=name)
@@ -105,7 +109,7 @@ def alert_recipients(*, complaint: Complaint, topic: str, actor_id: int | None) 
     elif topic == "assigned":
         candidates = []
     else:
-        candidates = list(_group_members(conf.representative_group()))
+        candidates = list(group_members(conf.representative_group()))
     declined = set(
         StaffAlertPreference.objects.filter(
             user__in=[u.pk for u in candidates], **{topic: False}

@@ -8,10 +8,11 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.services import event_record
+from complaints.codes import ACKNOWLEDGEMENT_UNDELIVERED
+from complaints.services import acknowledgement_given_by_staff, event_record
 
 from . import codes
-from .models import Notification, Status
+from .models import Kind, Notification, Status
 from .services import event_data
 
 # Provider reports arrive out of order (a "sent" after a "delivered"): a report
@@ -85,10 +86,35 @@ def notification_record_delivery(
             fields += ["status", "failed_at", "last_error"]
         notification.save(update_fields=fields)
         if "status" in fields:
+            data = event_data(notification, delivery_status=status)
             event_record(
                 complaint=notification.complaint,
                 action=codes.NOTICE_UNDELIVERED,
                 note=description[:500],
-                data=event_data(notification, delivery_status=status),
+                data=data,
             )
+            if notification.kind == Kind.ACKNOWLEDGEMENT:
+                _acknowledgement_undelivered(notification, data, description)
     return notification
+
+
+def _acknowledgement_undelivered(notification: Notification, data: dict, description: str) -> None:
+    """Issue 10, item 5: the acknowledgement counted as sent did not arrive.
+
+    Reported (complaints' code) only while no acknowledgement by staff stands:
+    the sla app then un-meets the target and this app asks staff to call
+    (handlers.py). It happens once per failed notice: the row turned from sent
+    to failed under the row lock above, and a duplicate or later report finds
+    it failed already; a "delivered" after a bounce ranks lower and is ignored.
+    """
+    if acknowledgement_given_by_staff(complaint=notification.complaint):
+        return
+    event_record(
+        complaint=notification.complaint,
+        action=ACKNOWLEDGEMENT_UNDELIVERED,
+        note=description[:500],
+        data={
+            **data,
+            "sent_at": notification.sent_at.isoformat() if notification.sent_at else None,
+        },
+    )

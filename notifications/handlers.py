@@ -20,7 +20,7 @@ from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
 from complaints.signals import Reaction
 
-from . import conversation, notices
+from . import ack_alert, conversation, notices, proactive
 from .delivery import notification_record_delivery
 from .models import Medium
 
@@ -49,12 +49,19 @@ def _staff_alerted(complaint: Complaint, event: ComplaintEvent) -> None:
     notices.notice_staff_alert_queue(complaint=complaint, event=event)
 
 
-def _staff_wrote(complaint: Complaint, event: ComplaintEvent) -> None:
-    notices.notice_question_queue(complaint=complaint, event=event)
+def _told_unasked(complaint: Complaint, event: ComplaintEvent) -> None:
+    # Issue 10, item 7: classified, a question from staff, a due date moved;
+    # events close together go out as one notice (notifications.proactive).
+    proactive.notice_proactive_queue(complaint=complaint, event=event)
 
 
 def _decision_reminder(complaint: Complaint, event: ComplaintEvent) -> None:
     notices.notice_decision_reminder_queue(complaint=complaint, event=event)
+
+
+def on_due_moved(complaint: Complaint, event: ComplaintEvent) -> None:
+    # Any code declared as moving a due date (sla's pause, resume, recomputation).
+    _told_unasked(complaint, event)
 
 
 def on_escalation(complaint: Complaint, event: ComplaintEvent) -> None:
@@ -71,8 +78,11 @@ REACTIONS: dict[str, Reaction] = {
     codes.CUSTOMER_INVITED: _customer_invited,
     codes.STAFF_ALERTED: _staff_alerted,
     # PROCESS.md "Waiting on the customer" / "An unanswered decision".
-    codes.MESSAGE_FROM_STAFF: _staff_wrote,  # only a question (the reply: below)
+    codes.MESSAGE_FROM_STAFF: _told_unasked,  # only a question (the reply: below)
+    codes.CLASSIFIED: _told_unasked,
     codes.DECISION_REMINDER: _decision_reminder,
+    # Issue 10, item 5: the acknowledgement bounced; staff acknowledge by phone.
+    codes.ACKNOWLEDGEMENT_UNDELIVERED: ack_alert.notice_ack_undelivered_queue,
 }
 
 

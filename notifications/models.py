@@ -29,6 +29,11 @@ class Kind(models.TextChoices):
     QUESTION = "question", _("Question to the customer")
     # PROCESS.md "An unanswered decision": the one reminder, same answer links.
     DECISION_REMINDER = "decision_reminder", _("Reminder of the decision")
+    # The acknowledgement notice bounced: staff are asked to acknowledge by phone.
+    ACK_UNDELIVERED = "ack_undelivered", _("Acknowledgement not delivered (to staff)")
+    # Issue 10, item 7: the customer is kept informed (classified, due date
+    # moved); a notice that also carries a question is of kind QUESTION.
+    UPDATE = "update", _("Update to the customer")
 
 
 class Medium(models.TextChoices):
@@ -169,6 +174,46 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient} ({self.get_status_display()})"
+
+
+class Proactive(models.TextChoices):
+    """What the customer is told of unasked (NOTIFICATIONS_PROACTIVE names these)."""
+
+    CLASSIFIED = "classified", _("Classified, with its due date")
+    DUE_MOVED = "due_moved", _("Due date moved")
+    QUESTION = "question", _("A question from staff")
+
+
+class ProactiveEvent(models.Model):
+    """Which notice tells the customer of which history row (issue 10, item 7).
+
+    One row per event, by a unique constraint: an event is told in at most one
+    notice, whether it opened the notice or was merged into one held for the
+    coalescing window (notifications.proactive).
+    """
+
+    event = models.OneToOneField(
+        ComplaintEvent,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("event"),
+    )
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="proactive_events",
+        verbose_name=_("notification"),
+    )
+    what = models.CharField(_("what"), max_length=12, choices=Proactive.choices)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("event told to the customer")
+        verbose_name_plural = _("events told to the customer")
+        constraints = [choices_check("what", Proactive)]
+
+    def __str__(self) -> str:
+        return f"{self.get_what_display()} → {self.notification_id}"
 
 
 class StaffAlertPreference(models.Model):

@@ -102,14 +102,6 @@ def notice_reevaluation_queue(
     return _customer_notice(complaint=complaint, event=event, kind=Kind.REEVALUATION)
 
 
-def notice_question_queue(*, complaint: Complaint, event: ComplaintEvent) -> Notification | None:
-    """PROCESS.md "Waiting on the customer": the question staff asked, to the
-    customer, with how to answer (a reply reaches the complaint by its number)."""
-    if not event.data.get("question"):
-        return None  # other staff messages: the conversation's notice, not this one
-    return _customer_notice(complaint=complaint, event=event, kind=Kind.QUESTION)
-
-
 def notice_decision_reminder_queue(
     *, complaint: Complaint, event: ComplaintEvent
 ) -> Notification | None:

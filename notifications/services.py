@@ -274,6 +274,10 @@ def _mark_sent(notification: Notification, token: uuid.UUID, message_id: str) ->
             status=Status.SENT,
             sent_at=now,
             provider_message_id=message_id,
+            # A new sending (staff sent a failed one again): the provider's
+            # reports about it start over, so its own bounce counts again.
+            delivery_status="",
+            delivery_updated_at=None,
             claimed_at=None,
             claim_token=None,
             last_error="",

@@ -36,6 +36,13 @@ class ChannelRow:
     no_answer: int = 0
     awaiting_answer: int = 0
     reminded: int = 0
+    # The acknowledgement target (issue 10, item 5): met; not met; not met
+    # because the notice that met it was reported undelivered; and, of the met,
+    # those met again after such a report (by phone, in person, a notice sent again).
+    ack_met: int = 0
+    ack_not_met: int = 0
+    ack_undelivered: int = 0
+    ack_met_again: int = 0
 
     def add(self, other: ChannelRow) -> None:
         for name in _aggregates():
@@ -69,6 +76,7 @@ class ClosureFigures:
 
 
 _answers = Q(kind__in=NEEDS_RESOLUTION)
+_ack = Q(ack_due_at__isnull=False)
 
 
 def _aggregates() -> dict[str, Any]:
@@ -81,6 +89,16 @@ def _aggregates() -> dict[str, Any]:
         "no_answer": Count("pk", filter=_answers & Q(customer_answer=Answer.NO_ANSWER)),
         "awaiting_answer": Count("pk", filter=_answers & Q(stage=Stage.DECISION_NOTIFIED)),
         "reminded": Count("pk", filter=_answers & Q(answer_reminded_at__isnull=False)),
+        "ack_met": Count("pk", filter=_ack & Q(ack_met_at__isnull=False)),
+        "ack_not_met": Count(
+            "pk", filter=_ack & Q(ack_met_at__isnull=True, ack_undelivered_at__isnull=True)
+        ),
+        "ack_undelivered": Count(
+            "pk", filter=_ack & Q(ack_met_at__isnull=True, ack_undelivered_at__isnull=False)
+        ),
+        "ack_met_again": Count(
+            "pk", filter=_ack & Q(ack_met_at__isnull=False, ack_undelivered_at__isnull=False)
+        ),
     }
 
 

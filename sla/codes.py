@@ -24,14 +24,22 @@ RESOLUTION_RESUMED = "sla.resolution.resumed"
 # settings change (``data``: ``reason``, and per target moved its ``from`` /
 # ``to`` due dates and at-risk points).
 DUE_DATES_RECOMPUTED = "sla.due_dates.recomputed"
+# The notice that met the acknowledgement target was reported undelivered
+# (issue 10, item 5): the target is not met any more; and a later
+# acknowledgement (staff on the phone, the notice sent again) met it again.
+ACK_UNDELIVERED = "sla.ack.undelivered"
+ACK_MET_AGAIN = "sla.ack.met_again"
 
 codes_declare(
     ActionCode(ACK_AT_RISK, _("Acknowledgement at risk"), escalation=True),
     ActionCode(ACK_BREACHED, _("Acknowledgement target breached"), escalation=True),
     ActionCode(RESOLUTION_AT_RISK, _("Resolution at risk"), escalation=True),
     ActionCode(RESOLUTION_BREACHED, _("Resolution target breached"), escalation=True),
-    ActionCode(DUE_CHANGED, _("Resolution due date changed")),
-    ActionCode(RESOLUTION_PAUSED, _("Resolution clock paused")),
-    ActionCode(RESOLUTION_RESUMED, _("Resolution clock resumed")),
-    ActionCode(DUE_DATES_RECOMPUTED, _("Due dates recomputed")),
+    # The customer is told when these move the due date (complaints.history).
+    ActionCode(DUE_CHANGED, _("Resolution due date changed"), moves_due_date=True),
+    ActionCode(RESOLUTION_PAUSED, _("Resolution clock paused"), moves_due_date=True),
+    ActionCode(RESOLUTION_RESUMED, _("Resolution clock resumed"), moves_due_date=True),
+    ActionCode(DUE_DATES_RECOMPUTED, _("Due dates recomputed"), moves_due_date=True),
+    ActionCode(ACK_UNDELIVERED, _("Acknowledgement target no longer met (not delivered)")),
+    ActionCode(ACK_MET_AGAIN, _("Acknowledgement target met again")),
 )

@@ -15,6 +15,7 @@ from complaints.models import Complaint, ComplaintEvent
 from complaints.workflow import TRANSITIONS
 from sla import codes as sla_codes
 from sla import pauses, rollup, services, unanswered
+from sla.codes import ACK_MET_AGAIN, ACK_UNDELIVERED
 from sla.targets import DUE_CHANGED
 
 Handler = Callable[[Complaint, ComplaintEvent], None]
@@ -26,6 +27,27 @@ def _received(complaint: Complaint, event: ComplaintEvent) -> None:
 
 def _acknowledged(complaint: Complaint, event: ComplaintEvent) -> None:
     services.complaint_ack_met(complaint=complaint, met_at=event.created_at)
+
+
+def _acknowledgement_undelivered(complaint: Complaint, event: ComplaintEvent) -> None:
+    # Issue 10, item 5: the notice that met the target bounced.
+    services.complaint_ack_unmet(
+        complaint=complaint,
+        at=event.created_at,
+        data={
+            name: event.data[name]
+            for name in ("notification", "channel", "delivery_status")
+            if name in event.data
+        },
+    )
+
+
+def _acknowledgement_sent(complaint: Complaint, event: ComplaintEvent) -> None:
+    # Only after a bounce: the first acknowledgement meets the target through
+    # the `acknowledged` step (_acknowledged above).
+    services.complaint_ack_met_again(
+        complaint=complaint, met_at=event.created_at, channel=str(event.data.get("channel", ""))
+    )
 
 
 def _classified(complaint: Complaint, event: ComplaintEvent) -> None:
@@ -58,6 +80,8 @@ def _waiting_ended(complaint: Complaint, event: ComplaintEvent) -> None:
 HANDLERS: dict[str, Handler] = {
     codes.RECEIVED: _received,
     codes.ACKNOWLEDGED: _acknowledged,
+    codes.ACKNOWLEDGEMENT_UNDELIVERED: _acknowledgement_undelivered,
+    codes.ACKNOWLEDGEMENT_SENT: _acknowledgement_sent,
     codes.CLASSIFIED: _classified,
     codes.REPRIORITIZED: _reprioritized,
     codes.REOPENED: _reopened,
@@ -93,6 +117,8 @@ FIGURES_HANDLERS: dict[str, Handler] = {
             codes.RECATEGORIZED,
             DUE_CHANGED,
             sla_codes.DUE_DATES_RECOMPUTED,
+            ACK_UNDELIVERED,
+            ACK_MET_AGAIN,
         )
     },
 }

@@ -26,6 +26,7 @@ from django.utils import timezone
 from complaints.models import Complaint
 from complaints.services import Actor, event_record
 from sla.calendar import acknowledgement_due
+from sla.codes import ACK_MET_AGAIN, ACK_UNDELIVERED
 from sla.due_dates import RECOMPUTE_FIELDS, resolution_recomputed
 from sla.targets import (
     ACK,
@@ -45,6 +46,8 @@ __all__ = [
     "SweepResult",
     "complaint_ack_due_set",
     "complaint_ack_met",
+    "complaint_ack_met_again",
+    "complaint_ack_unmet",
     "complaint_resolution_due_recompute",
     "complaint_resolution_due_set",
     "complaint_resolution_met",
@@ -99,6 +102,63 @@ def complaint_ack_met(*, complaint: Complaint, met_at: datetime) -> None:
     )
     if met:
         _record_late_breach(complaint=complaint, target=ACK, due=row["ack_due_at"], met_at=met_at)
+
+
+def complaint_ack_unmet(*, complaint: Complaint, at: datetime, data: dict[str, Any]) -> bool:
+    """The notice counted as the acknowledgement did not reach the customer.
+
+    PROCESS.md: the target is met when the acknowledgement *has been sent to the
+    customer*; a bounce says it has not. The met time is cleared (the sweep then
+    warns and records a breach as for any unmet target) and
+    ``ack_undelivered_at`` says why. Conditional on the met time read, so a
+    report applied twice, or racing an acknowledgement by phone, un-meets once.
+    ``data`` (the notice's id, channel, delivery status) goes into the history
+    row. False when the target was not met.
+    """
+    row = _fresh(complaint, "ack_met_at")
+    met_at = row["ack_met_at"]
+    if met_at is None:
+        return False
+    if not _write(
+        complaint,
+        only_if=Q(ack_met_at=met_at),
+        ack_met_at=None,
+        ack_business_seconds=None,
+        ack_undelivered_at=at,
+    ):
+        return False
+    event_record(complaint=complaint, action=ACK_UNDELIVERED, data={**data, "met_at": iso(met_at)})
+    return True
+
+
+def complaint_ack_met_again(*, complaint: Complaint, met_at: datetime, channel: str = "") -> bool:
+    """A later acknowledgement (staff on the phone or in person, the notice sent
+    again) reached the customer after the one that counted bounced: met again,
+    at ``met_at``, and late when the due date has passed meanwhile. False when
+    the target is met, or was never un-met (the ordinary acknowledgement meets
+    it through ``complaint_ack_met``)."""
+    row = _fresh(complaint, "received_at", "ack_due_at", "ack_met_at", "ack_undelivered_at")
+    if row["ack_met_at"] is not None or row["ack_undelivered_at"] is None:
+        return False
+    met = _write(
+        complaint,
+        only_if=Q(ack_met_at__isnull=True),
+        ack_met_at=met_at,
+        ack_business_seconds=business_seconds(row["received_at"], met_at),
+    )
+    if not met:
+        return False
+    event_record(
+        complaint=complaint,
+        action=ACK_MET_AGAIN,
+        data={
+            "met_at": iso(met_at),
+            "channel": channel,
+            "undelivered_at": iso(row["ack_undelivered_at"]),
+        },
+    )
+    _record_late_breach(complaint=complaint, target=ACK, due=row["ack_due_at"], met_at=met_at)
+    return True
 
 
 def complaint_resolution_due_set(*, complaint: Complaint) -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from .. import extensions, services
 from ..attachments import attachment_response
 from ..forms import (
+    AcknowledgeForm,
     AskCustomerForm,
     AssignForm,
     MessageForm,
@@ -71,6 +72,11 @@ class WorkbenchMixin(_ModelAdmin):
             ),
             path("<int:pk>/ask/", wrap(self.ask_view), name="complaints_complaint_ask"),
             path("<int:pk>/resume/", wrap(self.resume_view), name="complaints_complaint_resume"),
+            path(
+                "<int:pk>/acknowledge/",
+                wrap(self.acknowledge_view),
+                name="complaints_complaint_acknowledge",
+            ),
             *super().get_urls(),
         ]
 
@@ -124,6 +130,7 @@ class WorkbenchMixin(_ModelAdmin):
             "message_form": MessageForm() if actions.can_message else None,
             "ask_form": AskCustomerForm() if actions.can_ask_customer else None,
             "resume_form": ResumeForm() if actions.can_resume else None,
+            "acknowledge_form": AcknowledgeForm() if actions.can_acknowledge_again else None,
             "events": complaint.events.select_related("actor").order_by("created_at", "id"),
             **self._messages_context(request, complaint),
         }
@@ -307,6 +314,17 @@ class WorkbenchMixin(_ModelAdmin):
                 complaint=c, note=d["note"], actor=request.user
             ),
             lambda c, d: gettext("Resumed: the resolution clock runs again."),
+        )
+
+    def acknowledge_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._simple_post(
+            request,
+            pk,
+            AcknowledgeForm,
+            lambda c, d: services.complaint_acknowledgement_give(
+                complaint=c, channel=d["channel"], note=d["note"], actor=request.user
+            ),
+            lambda c, d: gettext("Acknowledgement recorded: the target is met again."),
         )
 
     def _simple_post(self, request, pk, form_class, action, success) -> HttpResponse:

@@ -81,6 +81,12 @@ class Complaint(ComplaintPrivacyFields, models.Model):
     # SLA targets (PROCESS.md "When the SLA is met"): set and met by the sla app.
     ack_due_at = models.DateTimeField(_("acknowledgement due"), null=True, blank=True)
     ack_met_at = models.DateTimeField(_("acknowledgement target met at"), null=True, blank=True)
+    # The notice that met the acknowledgement target was reported undelivered
+    # afterwards (a bounce): the target was un-met then (sla.services). Kept when
+    # a later acknowledgement meets it again, so reports can tell those apart.
+    ack_undelivered_at = models.DateTimeField(
+        _("acknowledgement reported undelivered at"), null=True, blank=True
+    )
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     resolution_met_at = models.DateTimeField(_("resolution target met at"), null=True, blank=True)
     # When each target becomes "at risk" (75% of the business time between the

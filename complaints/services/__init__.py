@@ -10,6 +10,7 @@ from .access import (
     access_code_verify,
     access_contacts,
 )
+from .acknowledgement import acknowledgement_given_by_staff, complaint_acknowledgement_give
 from .assignment import complaint_assign
 from .attachments import complaint_attachments_add, complaint_attachments_check
 from .classification import complaint_classify, complaint_recategorize, complaint_reprioritize
@@ -38,6 +39,8 @@ __all__ = [
     "access_code_request",
     "access_code_verify",
     "access_contacts",
+    "acknowledgement_given_by_staff",
+    "complaint_acknowledgement_give",
     "complaint_assign",
     "complaint_attachments_add",
     "complaint_attachments_check",

@@ -37,6 +37,7 @@ def test_the_schema_is_public_and_lists_every_endpoint(anonymous):
         "/api/v1/complaints/{id}/questions/",
         "/api/v1/complaints/{id}/resume/",
         "/api/v1/complaints/{id}/decision-calls/",
+        "/api/v1/complaints/{id}/acknowledgements/",
     }
     submit = paths["/api/v1/public/complaints/"]["post"]
     assert {p["name"] for p in submit["parameters"]} == {"Idempotency-Key"}

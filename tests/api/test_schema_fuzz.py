@@ -48,6 +48,7 @@ OPERATIONS = [
     ("POST", "/api/v1/complaints/{id}/questions/"),
     ("POST", "/api/v1/complaints/{id}/resume/"),
     ("POST", "/api/v1/complaints/{id}/decision-calls/"),
+    ("POST", "/api/v1/complaints/{id}/acknowledgements/"),
 ]
 
 

@@ -59,6 +59,8 @@ def test_every_code_notifications_reacts_to_or_writes_is_declared_with_a_label()
         complaint_codes.STAFF_ALERTED,
         complaint_codes.MESSAGE_FROM_STAFF,
         complaint_codes.DECISION_REMINDER,
+        complaint_codes.ACKNOWLEDGEMENT_UNDELIVERED,
+        complaint_codes.CLASSIFIED,
     }
     for code in (
         *handlers.REACTIONS,

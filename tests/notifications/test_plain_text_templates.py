@@ -25,7 +25,7 @@ TEMPLATES = Path(django_settings.BASE_DIR) / "templates" / "notifications"
 
 
 # Told to staff by e-mail only: no SMS templates.
-STAFF_KINDS = {Kind.ESCALATION, Kind.STAFF_ALERT, Kind.SURVEY_LOW_SCORE}
+STAFF_KINDS = {Kind.ESCALATION, Kind.STAFF_ALERT, Kind.SURVEY_LOW_SCORE, Kind.ACK_UNDELIVERED}
 # Kinds with more to say on WhatsApp than in their SMS (the others use sms.txt).
 WHATSAPP_KINDS = {Kind.DECISION, Kind.STAFF_REPLY}
 
