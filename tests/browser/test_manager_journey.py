@@ -40,13 +40,13 @@ def test_a_manager_filters_the_dashboard_and_exports_the_breaches(new_page, shot
     assert axe_problems(page) == []
 
     page.get_by_label("Öncelik").select_option("high")
-    page.get_by_label("Kanal").select_option("web")
+    page.get_by_label("Kanal", exact=True).select_option("web")
     with page.expect_navigation():
         page.get_by_role("button", name="Uygula").click()
     assert "priority=high" in page.url and "channel=web" in page.url
     assert int(page.locator(".sla-card .sla-v").first.inner_text()) < open_total
     shot(page, "filtered")
-    page.get_by_label("Kanal").select_option("")
+    page.get_by_label("Kanal", exact=True).select_option("")
     with page.expect_navigation():
         page.get_by_role("button", name="Uygula").click()
     assert "priority=high" in page.url and "channel=&" in page.url + "&"
