@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
+
+from common.db import insert_unless_conflict
 
 from ..models import Channel, Complaint, ComplaintMessage, MailThreadEntry, MessageAuthor
 from .attachments import complaint_attachments_add, complaint_attachments_check
@@ -69,15 +71,16 @@ def mail_thread_record(
     existing = MailThreadEntry.objects.filter(message_id=message_id).first()
     if existing is not None:
         return existing
-    try:
-        with transaction.atomic():
-            return MailThreadEntry.objects.create(
-                complaint=complaint,
-                message_id=message_id,
-                direction=direction,
-                in_reply_to=_msgid(in_reply_to)[:255],
-                references=" ".join(_msgid(r) for r in references if r),
-            )
-    except IntegrityError:
-        # The same id recorded at the same moment by another worker.
+    entry = MailThreadEntry(
+        complaint=complaint,
+        message_id=message_id,
+        direction=direction,
+        in_reply_to=_msgid(in_reply_to)[:255],
+        references=" ".join(_msgid(r) for r in references if r),
+    )
+    # One statement, no transaction of its own (a send in the request, without
+    # a broker, takes one more transaction at most: issue 15). The same id
+    # recorded at the same moment by another worker: keep that one.
+    if insert_unless_conflict(entry) is None:
         return MailThreadEntry.objects.filter(message_id=message_id).first()
+    return entry
