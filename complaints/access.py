@@ -71,8 +71,13 @@ def access_grant(request: Any, complaint: Any) -> None:
 
 
 def access_has(request: Any, complaint: Any) -> bool:
+    return access_has_id(request, complaint.pk)
+
+
+def access_has_id(request: Any, complaint_id: int | None) -> bool:
+    """access_has by the complaint's id (the tracking page before it loads the complaint)."""
     session = getattr(request, "session", None)
-    return session is not None and str(complaint.pk) in _grants(session)
+    return session is not None and str(complaint_id) in _grants(session)
 
 
 def access_end(request: Any, complaint: Any) -> None:

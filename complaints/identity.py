@@ -23,7 +23,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from common.db import CompiledQuery, Marker
 
 from .models import Customer
 
@@ -100,13 +102,27 @@ def _sharing(details: Details) -> Q | None:
 def customer_matching(*, details: Details) -> Customer | None:
     """The record a complaint with these details is filed under, if one agrees with
     every detail given; None means the complaint gets a record of its own."""
-    query = _sharing(details)
-    if query is None:
+    given = tuple(f for f in ("email", "phone") if getattr(details, f))
+    if not given:
         return None
-    for customer in Customer.objects.filter(query).order_by("id")[:_CANDIDATES]:
+    # _sharing()'s query, compiled once per combination (every submission asks).
+    values = {f: getattr(details, f) for f in given}
+    for customer in _SHARING_COMPILED[given].instances(**values):
         if not conflicts(details, Details.of_customer(customer)):
             return customer
     return None
+
+
+def _candidates(**values: str) -> QuerySet[Customer]:
+    query = _sharing(Details(name="", **values))
+    assert query is not None
+    return Customer.objects.filter(query).order_by("id")[:_CANDIDATES]
+
+
+_SHARING_COMPILED: dict[tuple[str, ...], CompiledQuery] = {
+    given: CompiledQuery(_candidates, *(Marker(f, f"\x00{f}\x00") for f in given))
+    for given in (("email",), ("phone",), ("email", "phone"))
+}
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,15 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from common.db import CompiledQuery, Marker
+
 from .models import CONTACT_CHANNELS, Channel, NoticeGiven, PrivacyNotice
 from .permissions import Actor
-from .texts import text_current, text_get, text_publish
+from .texts import text_get, text_publish
 
 # How a customer on each channel is given the notice, when the caller does not say.
 _GIVEN_BY_CHANNEL: dict[str, str] = {
@@ -36,13 +39,38 @@ _GIVEN_BY_CHANNEL: dict[str, str] = {
 
 
 def privacy_notice_current() -> PrivacyNotice | None:
-    """The version in force: the latest published."""
-    return text_current(PrivacyNotice)
+    """The version in force: the latest published (a query compiled once: the
+    web form asks on every visit)."""
+    found = _CURRENT_NOTICE.instances()
+    return found[0] if found else None
 
 
 def privacy_notice_get(version: Any) -> PrivacyNotice | None:
     """The version with this number, or None (a number nobody published, or not a number)."""
     return text_get(PrivacyNotice, version)
+
+
+# A notice's version by its id, kept per process: versions are never edited or
+# deleted (PROTECT), so the answer never changes (tests/conftest.py empties it).
+_VERSIONS: dict[int, int] = {}
+
+
+def privacy_notice_version_of(notice_id: int | None) -> int | None:
+    """The version number of the notice with this id (the API's answer to a
+    submission, which records the notice by its id); None for none."""
+    if notice_id is None:
+        return None
+    if notice_id not in _VERSIONS:
+        version = PrivacyNotice.objects.filter(pk=notice_id).values_list("version", flat=True)
+        found = version.first()
+        if found is None:
+            return None
+        _VERSIONS[notice_id] = found
+    return _VERSIONS[notice_id]
+
+
+def privacy_notice_versions_forget() -> None:
+    _VERSIONS.clear()
 
 
 def privacy_notice_publish(*, text_tr: str, text_en: str, actor: Actor) -> PrivacyNotice:
@@ -61,17 +89,53 @@ def privacy_notice_publish(*, text_tr: str, text_en: str, actor: Actor) -> Priva
 
 
 def privacy_notice_fields(
-    *, channel: str, notice: PrivacyNotice | None = None, given: str = ""
+    *, channel: str, notice: PrivacyNotice | None = None, given: str = "", version: Any = None
 ) -> dict[str, Any]:
     """What a new complaint records about the notice: the version given (else
-    the current one) and how it was given (else what its channel does)."""
-    notice = notice or privacy_notice_current()
-    if notice is None:
-        return {"privacy_notice": None, "privacy_notice_given": ""}
+    the current one) and how it was given (else what its channel does).
+
+    Without ``notice`` the values are SQL expressions that the complaint's INSERT
+    evaluates (the submission makes no query of its own for the notice):
+    ``version``, a number a client says it showed, when that version exists,
+    else the version in force; with no notice at all, none and "".
+    """
+    given = given or _GIVEN_BY_CHANNEL.get(channel, "")
+    if notice is not None:
+        return {"privacy_notice": notice, "privacy_notice_given": given}
+    # The ORM's SQL, compiled once: compiling the same subqueries as
+    # expressions on every submission cost more than a query of their own.
+    current, current_params = _CURRENT.sql()
+    shown, shown_params = f"({current})", current_params
+    number = _version_number(version)
+    if number is not None:
+        by_version, by_version_params = _BY_VERSION.sql(version=number)
+        shown = f"COALESCE(({by_version}), ({current}))"
+        shown_params = [*by_version_params, *current_params]
+    # SQL from the ORM's compiler only; every value is a parameter.
     return {
-        "privacy_notice": notice,
-        "privacy_notice_given": given or _GIVEN_BY_CHANNEL.get(channel, ""),
+        "privacy_notice_id": RawSQL(shown, shown_params, output_field=models.BigIntegerField()),  # noqa: S611
+        "privacy_notice_given": RawSQL(  # noqa: S611
+            f"CASE WHEN EXISTS ({current}) THEN %s ELSE '' END",
+            [*current_params, given],
+            output_field=models.CharField(),
+        ),
     }
+
+
+_CURRENT_NOTICE = CompiledQuery(lambda: PrivacyNotice.objects.order_by("-version")[:1])
+_CURRENT = CompiledQuery(lambda: PrivacyNotice.objects.order_by("-version").values("pk")[:1])
+_BY_VERSION = CompiledQuery(
+    lambda version: PrivacyNotice.objects.filter(version=version).values("pk")[:1],
+    Marker("version", 2**31 - 17),
+)
+
+
+def _version_number(version: Any) -> int | None:
+    try:
+        number = int(version)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= 2**31 - 1 else None
 
 
 def privacy_notice_given_by_staff(*, channel: str, read_out: bool) -> str:

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import DateTimeField, Prefetch, Q, QuerySet, Value
+from django.db.models import DateTimeField, FilteredRelation, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+
+from common.db import CompiledQuery, Marker
 
 from . import tracking
 from .extensions import api_list_filters
@@ -18,6 +20,7 @@ from .workflow import (
     DECISION_CALL_STAGES,
     STAGE_ORDER,
     WAITING_STAGES,
+    Kind,
     Stage,
     Transition,
     transitions_from,
@@ -55,6 +58,9 @@ class PublicStatus:
     history: list[tuple[datetime, Stage]]
     # PROCESS.md "Waiting on the customer": staff asked for information.
     waiting_on_customer_since: datetime | None = None
+    # Not shown: what the page needs to ask whether the visitor proved to be
+    # the customer (complaints.access keys its grants by complaint id).
+    complaint_id: int = 0
 
 
 def complaint_get_by_tracking_number(text: str) -> Complaint | None:
@@ -76,11 +82,62 @@ def complaint_public_status(complaint: Complaint) -> PublicStatus:
         .order_by("created_at", "id")
         .values_list("created_at", "to_stage")
     )
+    row = {name: getattr(complaint, name) for name in _PUBLIC_FIELDS}
+    return _public_status(complaint.pk, row, changes)
+
+
+def complaint_public_status_by_number(text: str) -> PublicStatus | None:
+    """The tracking page's data for a typed number, in one query (issue 15);
+    None when mistyped (refused before any query) or unknown."""
+    try:
+        number = tracking.normalize(text)
+    except tracking.InvalidTrackingNumber:
+        return None
+    rows = _PUBLIC_STATUS.rows(number=number)
+    if not rows:
+        return None
+    width = len(_PUBLIC_FIELDS)
+    row = dict(zip(_PUBLIC_FIELDS, rows[0][1 : width + 1], strict=True))
+    changes = [(at, stage) for *_, at, stage in rows if at is not None]
+    return _public_status(rows[0][0], row, changes)
+
+
+# The columns of the one row the page shows (not the 47 of a whole complaint).
+_PUBLIC_FIELDS = (
+    "tracking_number",
+    "kind",
+    "stage",
+    "received_at",
+    "ack_due_at",
+    "resolution_due_at",
+    "reopen_count",
+    "ack_met_at",
+    "resolution_met_at",
+    "waiting_on_customer_since",
+)
+
+# The complaint and its stage changes, joined (a complaint without one still
+# has its row), compiled once: the page's only query.
+_PUBLIC_STATUS = CompiledQuery(
+    lambda number: (
+        Complaint.objects.filter(tracking_number=number)
+        .annotate(change=FilteredRelation("events", condition=~Q(events__to_stage="")))
+        .order_by("change__created_at", "change__id")
+        .values_list("pk", *_PUBLIC_FIELDS, "change__created_at", "change__to_stage")
+    ),
+    Marker("number", "\x00number\x00"),
+)
+
+
+def _public_status(
+    complaint_id: int, row: dict[str, Any], changes: list[tuple[datetime, str]]
+) -> PublicStatus:
     # After a re-opening the later stages are reached again: show the latest date.
     reached: dict[str, datetime] = {}
     for at, stage in changes:
         reached[stage] = at
-    current_index = STAGE_ORDER.index(Stage(complaint.stage))
+    current = Stage(row["stage"])
+    current_index = STAGE_ORDER.index(current)
     steps = [
         StageStep(
             stage=stage,
@@ -90,20 +147,22 @@ def complaint_public_status(complaint: Complaint) -> PublicStatus:
         )
         for index, stage in enumerate(STAGE_ORDER)
     ]
+    kind = row["kind"]
     return PublicStatus(
-        tracking_number=complaint.tracking_number,
-        kind=complaint.kind,
-        kind_label=complaint.get_kind_display(),
-        stage=Stage(complaint.stage),
-        received_at=complaint.received_at,
-        ack_due_at=complaint.ack_due_at,
-        resolution_due_at=complaint.resolution_due_at,
-        reopen_count=complaint.reopen_count,
-        ack_met=complaint.ack_met_at is not None,
-        resolution_met=complaint.resolution_met_at is not None,
+        tracking_number=row["tracking_number"],
+        kind=kind,
+        kind_label=str(Kind(kind).label) if kind in Kind.values else kind,
+        stage=current,
+        received_at=row["received_at"],
+        ack_due_at=row["ack_due_at"],
+        resolution_due_at=row["resolution_due_at"],
+        reopen_count=row["reopen_count"],
+        ack_met=row["ack_met_at"] is not None,
+        resolution_met=row["resolution_met_at"] is not None,
         steps=steps,
         history=[(at, Stage(stage)) for at, stage in changes],
-        waiting_on_customer_since=complaint.waiting_on_customer_since,
+        waiting_on_customer_since=row["waiting_on_customer_since"],
+        complaint_id=complaint_id,
     )
 
 

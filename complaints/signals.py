@@ -9,6 +9,12 @@ Apps do not connect to it directly: each lists its reactions in its
 ``handlers.py`` as a table {declared code: reaction} and connects the table
 with ``reactions_connect``, which refuses a code that no app declared
 (complaints.history).
+
+One more hook, for a new complaint only: ``receipt_fields_connect`` registers a
+function that, given the complaint about to be recorded (not saved yet), returns
+the values of the fields its app owns (sla: the acknowledgement due date). They
+go into the complaint's INSERT, instead of an UPDATE of the row just written
+(issue 15: a submission is one transaction of at most ten statements).
 """
 
 from __future__ import annotations
@@ -27,6 +33,25 @@ if TYPE_CHECKING:
 complaint_event = Signal()
 
 Reaction = Callable[["Complaint", "ComplaintEvent"], object]
+ReceiptFields = Callable[["Complaint"], Mapping[str, Any]]
+
+_RECEIPT_FIELDS: dict[str, ReceiptFields] = {}
+
+
+def receipt_fields_connect(*, app: str, fields: ReceiptFields) -> None:
+    """Let ``app`` fill in the fields it owns on every new complaint before its INSERT.
+
+    ``fields(complaint)`` sees the complaint as received (kind, channel, stamps)
+    and returns {field name: value}; it must not query or write the database.
+    """
+    _RECEIPT_FIELDS[app] = fields
+
+
+def receipt_fields_apply(complaint: Complaint) -> None:
+    """Set every app's receipt fields on the unsaved ``complaint`` (complaint_submit)."""
+    for fields in _RECEIPT_FIELDS.values():
+        for name, value in fields(complaint).items():
+            setattr(complaint, name, value)
 
 
 def reactions_connect(

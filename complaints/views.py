@@ -24,7 +24,10 @@ from .conversation import (
 from .customer_forms import AnswerForm, CustomerMessageForm
 from .models import Answer, Complaint
 from .recourse import recourse_is_due, recourse_text_current
-from .selectors import complaint_get_by_tracking_number, complaint_public_status
+from .selectors import (
+    complaint_public_status,
+    complaint_public_status_by_number,
+)
 
 
 @require_GET
@@ -42,11 +45,14 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def track(request: HttpRequest, tracking_number: str) -> HttpResponse:
-    complaint = complaint_get_by_tracking_number(tracking_number)
-    if complaint is None:
+    # The public page needs one query (the stage, the dates); the whole
+    # complaint is loaded only for a signed link or a proven customer.
+    status = complaint_public_status_by_number(tracking_number)
+    if status is None:
         return not_found(request, tracking_number)
     token = request.GET.get(access.LINK_PARAMETER)
     if token is not None:
+        complaint = Complaint.objects.get(pk=status.complaint_id)
         # The signed link of a notice: prove, then drop the token from the
         # address bar (and from any later Referer).
         try:
@@ -61,10 +67,9 @@ def track(request: HttpRequest, tracking_number: str) -> HttpResponse:
         else:
             access.access_grant(request, complaint)
         return redirect("complaints:track", tracking_number=complaint.tracking_number)
-    if access.access_has(request, complaint):
-        return customer_page(request, complaint)
-    status = complaint_public_status(complaint)
-    return render(request, "complaints/track.html", {"status": status, "complaint": complaint})
+    if access.access_has_id(request, status.complaint_id):
+        return customer_page(request, Complaint.objects.get(pk=status.complaint_id))
+    return render(request, "complaints/track.html", {"status": status})
 
 
 def customer_page(

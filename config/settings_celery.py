@@ -88,7 +88,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, with one client per pool (common/cache.py: issue 15).
+            "BACKEND": "common.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sikayet",
         }

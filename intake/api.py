@@ -19,9 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints.authentication import ExpiringTokenAuthentication
-from complaints.models import Complaint, NoticeGiven
-from complaints.privacy import privacy_notice_get
-from complaints.selectors import complaint_get_by_tracking_number, complaint_public_status
+from complaints.models import NoticeGiven
+from complaints.selectors import complaint_public_status_by_number
 from complaints.serializers import error_responses
 
 from .ratelimit import SubmitRateThrottle, TrackRateThrottle
@@ -101,12 +100,12 @@ class PublicComplaintSubmitApi(APIView):
             # A client that names the version it showed says it showed it;
             # without one, the channel's own way applies (e-mail and SMS relayed
             # by a partner: the acknowledgement links the notice).
-            privacy_notice=privacy_notice_get(data.get("privacy_notice_version")),
+            privacy_notice_version=data.get("privacy_notice_version"),
             privacy_notice_given=NoticeGiven.SHOWN if data.get("privacy_notice_version") else "",
         )
-        # Read back: the receipt's reactions (due dates) were written by other apps.
-        complaint = Complaint.objects.get(pk=result.complaint.pk)
-        output = PublicSubmitOutputSerializer(complaint, context={"request": request})
+        # No read-back: the apps' fields of a new complaint (its due dates) are
+        # set before its INSERT, and their reactions update the same instance.
+        output = PublicSubmitOutputSerializer(result.complaint, context={"request": request})
         response = Response(
             output.data, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )
@@ -131,7 +130,7 @@ class PublicComplaintTrackApi(APIView):
         responses={200: PublicStatusOutputSerializer, **error_responses(404, 429)},
     )
     def get(self, request: Request, tracking_number: str) -> Response:
-        complaint = complaint_get_by_tracking_number(tracking_number)
-        if complaint is None:
+        status = complaint_public_status_by_number(tracking_number)
+        if status is None:
             raise Http404
-        return Response(PublicStatusOutputSerializer(complaint_public_status(complaint)).data)
+        return Response(PublicStatusOutputSerializer(status).data)

@@ -31,6 +31,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from rest_framework.throttling import BaseThrottle
 
+from common.cache import counter_hit
+
 from . import conf
 
 logger = logging.getLogger(__name__)
@@ -109,16 +111,9 @@ def hit(scope: str, ident: str, *, now: float | None = None) -> int | None:
     window = int(now // rate.period)
     key = f"intake:rl:{scope}:{ident}:{window}"
     try:
-        # add() then incr(): both atomic in Redis, so concurrent workers never
+        # Atomic in Redis (one round trip there), so concurrent workers never
         # lose a count; the key dies with its window.
-        if cache.add(key, 1, timeout=rate.period + 1):
-            count = 1
-        else:
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.set(key, 1, timeout=rate.period + 1)
-                count = 1
+        count = counter_hit(cache, key, rate.period + 1)
     except Exception:  # a cache outage must not take the public form down
         logger.warning("rate limit not applied: cache unavailable", exc_info=True)
         return None

@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from complaints.models import Channel, Complaint, Kind, Language
-from complaints.privacy import privacy_notice_get
+from complaints.privacy import privacy_notice_get, privacy_notice_version_of
 from complaints.serializers import StrictInputSerializer
 from complaints.workflow import Stage
 
@@ -69,6 +69,12 @@ class DueDatesMixin(serializers.Serializer):
     )
 
 
+class _NoticeVersionField(serializers.IntegerField):
+    # By the notice's id, without loading the notice (complaints.privacy).
+    def to_representation(self, complaint: Complaint) -> int | None:  # type: ignore[override]
+        return privacy_notice_version_of(complaint.privacy_notice_id)
+
+
 class PublicSubmitOutputSerializer(DueDatesMixin, serializers.Serializer):
     tracking_number = serializers.CharField()
     kind = serializers.ChoiceField(choices=Kind.choices)
@@ -76,8 +82,8 @@ class PublicSubmitOutputSerializer(DueDatesMixin, serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
     received_at = serializers.DateTimeField()
     tracking_url = serializers.SerializerMethodField()
-    privacy_notice_version = serializers.IntegerField(
-        source="privacy_notice.version",
+    privacy_notice_version = _NoticeVersionField(
+        source="*",
         allow_null=True,
         help_text="The privacy notice version recorded with the complaint.",
     )

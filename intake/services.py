@@ -10,7 +10,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -60,6 +60,7 @@ def intake_submit(
     acknowledged_in_reply: bool = False,
     privacy_notice: PrivacyNotice | None = None,
     privacy_notice_given: str = "",
+    privacy_notice_version: Any = None,
     attachments: Sequence[Any] = (),
     client: str = "",
 ) -> IntakeResult:
@@ -72,6 +73,11 @@ def intake_submit(
     returns the first complaint too: the back button after a reload, a double
     click. ``attachments`` are kept with the new complaint, all or none.
     Raises django ValidationError for bad input, GuardFailed for a refused file.
+
+    One transaction (issue 15: at most ten statements for the web form and the
+    API): the complaint is written, then its keys are claimed in one upsert
+    (``_keys_claim``); a key that another submission holds rolls everything
+    back, and the answer is that submission's complaint.
     """
     fields: dict[str, Any] = {
         "channel": channel,
@@ -92,51 +98,94 @@ def intake_submit(
         acknowledged_in_reply=acknowledged_in_reply,
         privacy_notice=privacy_notice,
         privacy_notice_given=privacy_notice_given,
+        privacy_notice_version=privacy_notice_version,
     )
     fingerprint = _fingerprint(fields)
-    if idempotency_key:
-        existing = _replay(scope, idempotency_key, fingerprint)
-        if existing is not None:
-            return existing
     repeat_key = _repeat_key(client, fingerprint, attachments) if client else ""
-    try:
-        with transaction.atomic():
-            if repeat_key:
-                earlier = _recent_repeat(repeat_key)
-                if earlier is not None:
-                    return IntakeResult(earlier, created=False)
-            complaint = submit(**fields)
-            if attachments:
-                complaint_attachments_add(
-                    complaint=complaint, uploads=attachments, at_submission=True
-                )
-            # The unique (scope, key) index is what closes the race between two
-            # identical requests arriving together: the second insert waits for
-            # the first transaction, then fails, and we answer with its result.
-            if idempotency_key:
-                IntakeKey.objects.create(
-                    scope=scope, key=idempotency_key, fingerprint=fingerprint, complaint=complaint
-                )
-            if repeat_key:
-                _repeat_remember(repeat_key, fingerprint, complaint)
-    except IntegrityError:
-        existing = _replay(scope, idempotency_key, fingerprint) if idempotency_key else None
-        if existing is None and repeat_key:
-            # The twin committed first (its IntakeKey row, or the new customer's
-            # unique e-mail, stopped this insert): answer with its complaint.
-            with transaction.atomic():
-                earlier = _recent_repeat(repeat_key)
-            existing = IntakeResult(earlier, created=False) if earlier is not None else None
-        if existing is None:
-            raise
-        return existing
-    return IntakeResult(complaint, created=True)
+    keys = [(s, k) for s, k in ((scope, idempotency_key), (REPEAT_SCOPE, repeat_key)) if k]
+
+    def claim_and_keep(complaint: Complaint) -> None:
+        # In complaint_submit's transaction. The keys before the files, so
+        # that a repeat stores none of them.
+        if keys and not _keys_claim(keys, fingerprint, complaint):
+            raise _Taken
+        if attachments:
+            complaint_attachments_add(complaint=complaint, uploads=attachments, at_submission=True)
+
+    # Twice at most: a repeat key can lapse between the claim that found it
+    # taken and the lookup of its complaint; the second claim then moves it on.
+    for attempt in range(2):
+        try:
+            complaint = submit(**fields, then=claim_and_keep)
+        except (_Taken, IntegrityError):
+            # Rolled back: a key is another submission's (committed, or committed
+            # while this one waited on the unique index). Answer with its complaint.
+            existing = _replay(scope, idempotency_key, fingerprint) if idempotency_key else None
+            if existing is None and repeat_key:
+                with transaction.atomic():
+                    earlier = _recent_repeat(repeat_key)
+                existing = IntakeResult(earlier, created=False) if earlier is not None else None
+            if existing is not None:
+                return existing
+            if attempt:
+                raise
+        else:
+            return IntakeResult(complaint, created=True)
+    raise AssertionError("unreachable")
+
+
+class _Taken(Exception):
+    """A key of this submission belongs to another one: roll this one back."""
 
 
 def _repeat_key(client: str, fingerprint: str, attachments: Sequence[Any]) -> str:
     files = [(getattr(f, "name", ""), getattr(f, "size", 0)) for f in attachments]
     canonical = json.dumps([client, fingerprint, files], ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _keys_claim(keys: list[tuple[str, str]], fingerprint: str, complaint: Complaint) -> bool:
+    """Record the submission's keys for ``complaint``; False when one is taken.
+
+    One statement for both keys: ``INSERT ... ON CONFLICT (scope, key) DO UPDATE
+    ... WHERE`` the existing row is a repeat key older than the window (a
+    repeat row moves on to the new complaint). An idempotency key, or a repeat
+    key still within its window, is left alone and not returned. The unique
+    index is what closes the race between two identical requests arriving
+    together: the second upsert waits for the first transaction, then sees its
+    row, whether it was committed before or while the second one ran.
+    """
+    now = timezone.now()
+    since = now - timedelta(seconds=conf.repeat_window_seconds())
+    ops = connection.ops
+    qn = ops.quote_name
+    meta = IntakeKey._meta
+    table = qn(meta.db_table)
+    columns = [qn(_column(f)) for f in ("scope", "key", "fingerprint", "complaint")]
+    created = qn(_column("created_at"))
+    scope_column = columns[0]
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(keys))
+    params: list[Any] = []
+    for scope, key in keys:
+        params.extend([scope, key, fingerprint, complaint.pk, ops.adapt_datetimefield_value(now)])
+    params.extend([REPEAT_SCOPE, ops.adapt_datetimefield_value(since)])
+    moved = ", ".join(f"{c} = excluded.{c}" for c in (*columns[2:], created))
+    statement = (
+        f"INSERT INTO {table} ({', '.join(columns)}, {created}) VALUES {rows} "  # noqa: S608
+        f"ON CONFLICT ({columns[0]}, {columns[1]}) DO UPDATE SET {moved} "
+        f"WHERE {table}.{scope_column} = %s AND {table}.{created} < %s "
+        f"RETURNING {scope_column}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        written = cursor.fetchall()
+    return len(written) == len(keys)
+
+
+def _column(name: str) -> str:
+    field = IntakeKey._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column
+    return field.column
 
 
 def _recent_repeat(key: str) -> Complaint | None:
@@ -151,25 +200,6 @@ def _recent_repeat(key: str) -> Complaint | None:
     if record is None or record.created_at < since:
         return None
     return record.complaint
-
-
-def _repeat_remember(key: str, fingerprint: str, complaint: Complaint) -> None:
-    # One row per (client, content), moved on only when the same content comes
-    # back after the window. The condition on created_at is what closes the race
-    # of two identical posts at the same instant: under READ COMMITTED the
-    # second post's UPDATE re-reads the row its twin has just committed, and an
-    # unconditional UPDATE would take that fresh row over, so both complaints
-    # would be stored. With the condition it touches nothing, the INSERT below
-    # hits the unique (scope, key) index, and the caller answers with the
-    # twin's complaint. An expired row was locked by _recent_repeat.
-    since = timezone.now() - timedelta(seconds=conf.repeat_window_seconds())
-    updated = IntakeKey.objects.filter(scope=REPEAT_SCOPE, key=key, created_at__lt=since).update(
-        complaint=complaint, fingerprint=fingerprint, created_at=timezone.now()
-    )
-    if not updated:
-        IntakeKey.objects.create(
-            scope=REPEAT_SCOPE, key=key, fingerprint=fingerprint, complaint=complaint
-        )
 
 
 def _replay(scope: str, key: str, fingerprint: str) -> IntakeResult | None:

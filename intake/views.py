@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from complaints.models import Channel, NoticeGiven
-from complaints.privacy import privacy_notice_current, privacy_notice_get
+from complaints.privacy import privacy_notice_current
 from complaints.selectors import complaint_get_by_tracking_number
 from complaints.services import GuardFailed
 from config.language import language_draft_pop
@@ -19,17 +19,20 @@ _SESSION_KEY = "intake:last_tracking_number"
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    notice = privacy_notice_current()
+    blank = False
     if request.method == "POST":
         form = SubmitForm(request.POST, request.FILES)
     else:
         # Back from switching the language: what was typed is still there.
         initial = language_draft_pop(request)
+        # Nothing typed: the form is the same for every visitor (but its
+        # CSRF token and submission id), rendered once (common/fragments.py).
+        blank = not initial
+        notice = privacy_notice_current()
         initial.setdefault("privacy_notice_version", notice.version if notice is not None else "")
         form = SubmitForm(initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        shown = privacy_notice_get(data.get("privacy_notice_version")) or notice
         try:
             result = intake_submit(
                 channel=Channel.WEB,
@@ -41,7 +44,9 @@ def submit(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
                 language=(get_language() or "tr")[:2],
                 idempotency_key=str(data["submission_id"]),
-                privacy_notice=shown,
+                # The version shown with the form, else the one in force:
+                # looked up by the complaint's INSERT itself.
+                privacy_notice_version=data.get("privacy_notice_version"),
                 privacy_notice_given=NoticeGiven.SHOWN,
                 attachments=data["attachments"],
                 client=client_address(request),
@@ -57,8 +62,15 @@ def submit(request: HttpRequest) -> HttpResponse:
         else:
             request.session[_SESSION_KEY] = result.complaint.tracking_number
             return redirect("intake:submitted")
+    if request.method == "POST":
+        notice = privacy_notice_current()
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "language_form": "submit-form", "privacy_notice": notice}
+    context = {
+        "form": form,
+        "language_form": "submit-form",
+        "privacy_notice": notice,
+        "blank_form": blank,
+    }
     return render(request, "intake/submit.html", context, status=status)
 
 

@@ -14,11 +14,12 @@ from functools import partial
 from typing import Any
 
 from celery import current_app
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.db import insert_unless_conflict
 from complaints.codes import ACKNOWLEDGEMENT_SENT
 from complaints.models import Complaint, ComplaintEvent
 from complaints.permissions import actor_require
@@ -76,25 +77,29 @@ def notification_queue(
     other apps did in the same transaction (the due dates the sla app sets).
     """
     now = timezone.now()
-    with transaction.atomic():
-        notification, created = Notification.objects.get_or_create(
-            idempotency_key=f"{event.pk}:{kind}:{recipient}",
-            defaults={
-                "complaint": complaint,
-                "event": event,
-                "kind": kind,
-                "channel": channel,
-                "recipient": recipient,
-                "recipient_user": recipient_user,
-                "language": language,
-                "next_attempt_at": now,
-                "give_up_at": now + timedelta(seconds=conf.retry_max_seconds()),
-            },
-        )
-    if created:
-        # Only once the row is committed can a worker see it; if the transaction
-        # rolls back, no task is ever sent.
-        transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
+    notification = Notification(
+        complaint=complaint,
+        event=event,
+        kind=kind,
+        channel=channel,
+        recipient=recipient,
+        recipient_user=recipient_user,
+        language=language,
+        idempotency_key=f"{event.pk}:{kind}:{recipient}",
+        next_attempt_at=now,
+        give_up_at=now + timedelta(seconds=conf.retry_max_seconds()),
+    )
+    # One statement, no savepoint (a get_or_create costs four inside the
+    # submission's transaction): a row queued already under this key, perhaps
+    # by a concurrent transaction that the INSERT waits for, is returned as is.
+    if insert_unless_conflict(notification) is None:
+        queued = Notification.objects.filter(idempotency_key=notification.idempotency_key).first()
+        if queued is None:  # not a clash of keys (SQLite's OR IGNORE also skips a failed CHECK)
+            raise IntegrityError("the notification was not inserted")
+        return queued
+    # Only once the row is committed can a worker see it; if the transaction
+    # rolls back, no task is ever sent.
+    transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
     return notification
 
 

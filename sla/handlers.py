@@ -9,6 +9,7 @@ that caused it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
@@ -21,8 +22,10 @@ from sla.targets import DUE_CHANGED
 Handler = Callable[[Complaint, ComplaintEvent], None]
 
 
-def _received(complaint: Complaint, event: ComplaintEvent) -> None:
-    services.complaint_ack_due_set(complaint=complaint)
+def receipt_fields(complaint: Complaint) -> dict[str, Any]:
+    """A new complaint is inserted with its acknowledgement due date (no UPDATE
+    after the INSERT); connected with complaints.signals.receipt_fields_connect."""
+    return services.complaint_ack_due_fields(received_at=complaint.received_at)
 
 
 def _acknowledged(complaint: Complaint, event: ComplaintEvent) -> None:
@@ -77,8 +80,8 @@ def _waiting_ended(complaint: Complaint, event: ComplaintEvent) -> None:
     pauses.complaint_resolution_resume(complaint=complaint, at=event.created_at, actor=event.actor)
 
 
+# The receipt sets nothing here: receipt_fields above gave the new row its due date.
 HANDLERS: dict[str, Handler] = {
-    codes.RECEIVED: _received,
     codes.ACKNOWLEDGED: _acknowledged,
     codes.ACKNOWLEDGEMENT_UNDELIVERED: _acknowledgement_undelivered,
     codes.ACKNOWLEDGEMENT_SENT: _acknowledgement_sent,

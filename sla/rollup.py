@@ -32,6 +32,7 @@ from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
+from common.db import CompiledQuery, Marker
 from complaints.models import Complaint
 from sla.models import ComplaintFigures, DailyFigures, DailyRootCause, Span
 from sla.targets import TARGETS, SlaState, sla_state_q, sla_time_zone
@@ -171,15 +172,21 @@ def figures_receive(*, complaint_id: int) -> None:
     _apply(old=None, new=returned)
 
 
-def _insert_select_one(insert: str, complaint_id: int) -> dict[str, Any] | None:
-    share = share_expressions()
-    select = (
+# The share of one complaint, compiled once (the expressions do not depend on
+# the instant): compiling them took most of the CPU of a submission's figures.
+_ONE_SHARE = CompiledQuery(
+    lambda complaint_id: (
         Complaint.objects.order_by()
         .filter(pk=complaint_id)
-        .annotate(**{f"share_{name}": expression for name, expression in share.items()})
+        .annotate(**{f"share_{name}": value for name, value in share_expressions().items()})
         .values_list("pk", *(f"share_{name}" for name in SHARE_FIELDS))
-    )
-    sql, params = select.query.sql_with_params()
+    ),
+    Marker("complaint_id", -(2**62)),
+)
+
+
+def _insert_select_one(insert: str, complaint_id: int) -> dict[str, Any] | None:
+    sql, params = _ONE_SHARE.sql(complaint_id=complaint_id)
     with connection.cursor() as cursor:
         cursor.execute(insert.format(select=sql), params)
         row = cursor.fetchone()

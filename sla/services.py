@@ -26,6 +26,7 @@ from django.utils import timezone
 from complaints.models import Complaint
 from complaints.services import Actor, event_record
 from sla.calendar import acknowledgement_due
+from sla.calendar_cache import overrides_pinned
 from sla.codes import ACK_MET_AGAIN, ACK_UNDELIVERED
 from sla.due_dates import RECOMPUTE_FIELDS, resolution_recomputed
 from sla.targets import (
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "SweepResult",
+    "complaint_ack_due_fields",
     "complaint_ack_due_set",
     "complaint_ack_met",
     "complaint_ack_met_again",
@@ -84,11 +86,22 @@ def _fresh(complaint: Complaint, *names: str) -> dict[str, Any]:
     return Complaint.objects.filter(pk=complaint.pk).values(*names).get()
 
 
+def complaint_ack_due_fields(*, received_at: datetime) -> dict[str, datetime]:
+    """At receipt: the acknowledgement is due "within the same day" (PROCESS.md stage 2).
+
+    The values a new complaint is inserted with (sla.handlers.receipt_fields).
+    """
+    # One read of the staff's calendar overrides for the whole computation,
+    # instead of a cache round trip per calendar call.
+    with overrides_pinned():
+        due = acknowledgement_due(received_at)
+        return {"ack_due_at": due, "ack_at_risk_after": at_risk_after(received_at, due)}
+
+
 def complaint_ack_due_set(*, complaint: Complaint) -> None:
-    """At receipt: the acknowledgement is due "within the same day" (PROCESS.md stage 2)."""
-    received_at = complaint.received_at
-    due = acknowledgement_due(received_at)
-    _write(complaint, ack_due_at=due, ack_at_risk_after=at_risk_after(received_at, due))
+    """The acknowledgement due date of a complaint recorded without it (sla_backfill)."""
+    due = complaint_ack_due_fields(received_at=complaint.received_at)
+    _write(complaint, ack_due_at=due["ack_due_at"], ack_at_risk_after=due["ack_at_risk_after"])
 
 
 def complaint_ack_met(*, complaint: Complaint, met_at: datetime) -> None:

@@ -79,7 +79,10 @@ def _fast_password_hashing(settings):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from complaints.privacy import privacy_notice_versions_forget
+
     cache.clear()
+    privacy_notice_versions_forget()
     yield
 
 

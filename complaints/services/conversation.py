@@ -8,10 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from common.db import insert_unless_conflict
 
 from ..contacts import normalize_phone
 from ..models import Channel, Complaint, ComplaintMessage, MailThreadEntry, MessageAuthor
@@ -74,18 +76,19 @@ def mail_thread_record(
     existing = MailThreadEntry.objects.filter(message_id=message_id).first()
     if existing is not None:
         return existing
-    try:
-        with transaction.atomic():
-            return MailThreadEntry.objects.create(
-                complaint=complaint,
-                message_id=message_id,
-                direction=direction,
-                in_reply_to=_msgid(in_reply_to)[:255],
-                references=" ".join(_msgid(r) for r in references if r),
-            )
-    except IntegrityError:
-        # The same id recorded at the same moment by another worker.
+    entry = MailThreadEntry(
+        complaint=complaint,
+        message_id=message_id,
+        direction=direction,
+        in_reply_to=_msgid(in_reply_to)[:255],
+        references=" ".join(_msgid(r) for r in references if r),
+    )
+    # One statement, no transaction of its own (a send in the request, without
+    # a broker, takes one more transaction at most: issue 15). The same id
+    # recorded at the same moment by another worker: keep that one.
+    if insert_unless_conflict(entry) is None:
         return MailThreadEntry.objects.filter(message_id=message_id).first()
+    return entry
 
 
 def complaint_whatsapp_inbound_record(

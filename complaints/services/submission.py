@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.db import CompiledQuery, Marker, insert_unless_conflict
+
 from .. import codes, tracking
 from ..contacts import normalize_email, normalize_phone
 from ..identity import Details, customer_matching
@@ -18,6 +21,7 @@ from ..models import CONTACT_CHANNELS, Channel, Complaint, Customer, Kind, Langu
 from ..models.privacy import PrivacyNotice
 from ..permissions import Actor, actor_require
 from ..privacy import privacy_notice_fields, privacy_notice_given_by_staff
+from ..signals import receipt_fields_apply
 from .events import event_record
 from .transitions import complaint_transition
 
@@ -44,10 +48,17 @@ def customer_get_or_create(
         # A merge may be removing this record right now (customer_merge): hold
         # it until the complaint is stored, so the merge waits and moves the
         # complaint too; if it is already gone, match again.
-        held = Customer.objects.select_for_update(no_key=True).filter(pk=customer.pk).first()
-        if held is not None:
-            return held
+        held = _CUSTOMER_HELD.instances(pk=customer.pk)
+        if held:
+            return held[0]
     return Customer.objects.create(name=name, email=email, phone=phone, language=language)
+
+
+# Compiled once (common.db): every submission from a known customer asks it.
+_CUSTOMER_HELD = CompiledQuery(
+    lambda pk: Customer.objects.select_for_update(no_key=True).filter(pk=pk).order_by("pk")[:1],
+    Marker("pk", -(2**62)),
+)
 
 
 def complaint_submit(
@@ -65,6 +76,8 @@ def complaint_submit(
     acknowledged_in_reply: bool = False,
     privacy_notice: PrivacyNotice | None = None,
     privacy_notice_given: str = "",
+    privacy_notice_version: Any = None,
+    then: Callable[[Complaint], object] | None = None,
 ) -> Complaint:
     """Record a new complaint in `received` and give it a tracking number.
 
@@ -73,7 +86,15 @@ def complaint_submit(
     So is a complaint whose channel answers at once with the tracking number
     (``acknowledged_in_reply``: the TwiML reply to an inbound SMS or WhatsApp message); the received
     history row says so, and the notifications app sends no second notice.
+    ``privacy_notice_version``: the version a client says it showed, recorded
+    when it exists (else the version in force) without a query of its own.
     Raises ValidationError with a message per field for bad input.
+
+    ``then(complaint)`` does more work in the same transaction once the
+    complaint is recorded (intake: its idempotency keys, the files); what it
+    raises rolls the complaint back too. So the web form's and the API's whole
+    submission is one transaction of at most ten statements, with no savepoint
+    (tests/intake/test_submission_statements.py).
     """
     errors: dict[str, list[str]] = {}
     name, subject, description = (
@@ -127,11 +148,18 @@ def complaint_submit(
             subject=subject,
             description=description,
             received_at=received_at or timezone.now(),
-            **privacy_notice_fields(
-                channel=channel, notice=privacy_notice, given=privacy_notice_given
-            ),
         )
-        _save_with_new_tracking_number(complaint)
+        for field, value in privacy_notice_fields(
+            channel=channel,
+            notice=privacy_notice,
+            given=privacy_notice_given,
+            version=privacy_notice_version,
+        ).items():
+            setattr(complaint, field, value)
+        # The other apps' fields of a new complaint (sla: the acknowledgement
+        # due date) go into the INSERT rather than an UPDATE after it.
+        receipt_fields_apply(complaint)
+        _insert_with_new_tracking_number(complaint)
         event_record(
             complaint=complaint,
             action=codes.RECEIVED,
@@ -148,6 +176,8 @@ def complaint_submit(
                 if channel in CONTACT_CHANNELS
                 else _("Tracking number sent in the reply."),
             )
+        if then is not None:
+            then(complaint)
     return complaint
 
 
@@ -175,18 +205,27 @@ def complaint_register(
     return complaint_submit(actor=actor, channel=channel, privacy_notice_given=given, **fields)
 
 
-def _save_with_new_tracking_number(complaint: Complaint, attempts: int = 5) -> None:
-    # 54 random bits make a collision very unlikely, but the unique index is the
-    # only real guarantee: on a clash, draw again inside a savepoint.
+def _insert_with_new_tracking_number(complaint: Complaint, attempts: int = 5) -> None:
+    """INSERT the new complaint under a tracking number nobody holds.
+
+    54 random bits make a collision very unlikely, but the unique index is the
+    only real guarantee: ``ON CONFLICT DO NOTHING`` returns no row on a clash,
+    and another number is drawn. Unlike a savepoint around a plain INSERT, this
+    costs no statement on the usual path and leaves the caller's transaction
+    usable on a clash. Values given as expressions (the privacy notice's) come
+    back with the new id.
+    """
+    computed = [
+        f
+        for f in Complaint._meta.local_concrete_fields
+        if hasattr(getattr(complaint, f.attname), "resolve_expression")
+    ]
     for attempt in range(attempts):
         complaint.tracking_number = tracking.generate()
-        try:
-            with transaction.atomic():
-                complaint.save(force_insert=True)
+        if insert_unless_conflict(complaint, returning=computed) is not None:
             return
-        except IntegrityError:
-            if not Complaint.objects.filter(tracking_number=complaint.tracking_number).exists():
-                raise
-            logger.warning("tracking number collision, attempt %s", attempt + 1)
-            complaint.pk = None
+        if not Complaint.objects.filter(tracking_number=complaint.tracking_number).exists():
+            # Not a clash of numbers (SQLite's OR IGNORE also skips a failed CHECK).
+            raise IntegrityError("the new complaint was not inserted")
+        logger.warning("tracking number collision, attempt %s", attempt + 1)
     raise RuntimeError("could not draw a free tracking number")

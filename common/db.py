@@ -1,0 +1,150 @@
+"""Two database helpers for the hot paths (issue 15: the public pages and the
+submission): an INSERT that tells a clash on a unique index without a
+savepoint, and querysets compiled to SQL once per process.
+
+Both use Django's own compilers, so the SQL is the ORM's for the database in
+use (PostgreSQL, SQLite), with its quoting, adapters and converters.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, models, router
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
+
+
+def insert_unless_conflict(
+    obj: models.Model, *, returning: Sequence[models.Field] = ()
+) -> tuple[Any, ...] | None:
+    """``INSERT ... ON CONFLICT DO NOTHING RETURNING id`` of one new instance.
+
+    Returns the id and the ``returning`` fields' values (also set on ``obj``,
+    which is then saved), or None when a unique index already holds the row's
+    key: ``obj`` is not saved, and the caller's transaction is still usable.
+    One statement where ``get_or_create`` and a savepoint around an INSERT take
+    four, and ``save()`` could not tell the clash without breaking the
+    transaction (PostgreSQL aborts it on an IntegrityError). Field values may
+    be expressions (a subquery): list them in ``returning`` to read them back.
+    No ``pre_save`` / ``post_save`` signals are sent. On SQLite the statement
+    is ``INSERT OR IGNORE``, which also skips a row failing a CHECK: when None
+    comes back, look for the row holding the key before taking it as a clash.
+    """
+    model = type(obj)
+    meta = model._meta
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, [obj])
+    using = router.db_for_write(model)
+    compiler = query.get_compiler(using=using)
+    returned = [meta.pk, *returning]
+    compiler.returning_fields = returned
+    [(statement, params)] = compiler.as_sql()
+    with connections[using].cursor() as cursor:
+        cursor.execute(statement, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = tuple(field.to_python(value) for field, value in zip(returned, row, strict=True))
+    for field, value in zip(returned, values, strict=True):
+        setattr(obj, field.attname, value)
+    obj._state.adding = False
+    obj._state.db = using
+    return values
+
+
+class Marker:
+    """A value that varies between runs of a ``CompiledQuery`` (``Marker("number")``).
+
+    ``value`` is what the queryset is built with: it must pass the field's
+    checks unchanged (a string for a text field, an int for an id).
+    """
+
+    def __init__(self, name: str, value: Any) -> None:
+        self.name = name
+        self.value = value
+
+
+class CompiledQuery:
+    """A queryset compiled to SQL once per process and database connection, run
+    again with new values.
+
+    Django compiles a queryset's SQL on every execution; for a small query
+    that costs more CPU than the database spends answering it (0.4 ms of the
+    0.5 ms of a one-row ``values_list`` on PostgreSQL). ``build`` makes the
+    queryset from the markers' values; its other parameters must be constants
+    (no ``now``). ``rows(**values)`` returns tuples, converted as the ORM
+    converts them (SQLite's text dates); ``instances(**values)`` model
+    instances, for a queryset of whole rows. Values are passed to the
+    database as given: strings and ints, as the markers are.
+    """
+
+    def __init__(self, build: Callable[..., models.QuerySet], *markers: Marker) -> None:
+        self._build = build
+        self._markers = markers
+        self._local = threading.local()  # connections are per thread
+
+    def _compiled(self, alias: str) -> _Compiled:
+        cache: dict[str, tuple[Any, _Compiled]] = self._local.__dict__.setdefault("by_alias", {})
+        connection = connections[alias]
+        found = cache.get(alias)
+        if found is not None and found[0] is connection:
+            return found[1]
+        queryset = self._build(**{m.name: m.value for m in self._markers})
+        compiler = queryset.query.get_compiler(connection=connection)
+        statement, params = compiler.as_sql()
+        positions = {
+            m.name: [i for i, p in enumerate(params) if p == m.value] for m in self._markers
+        }
+        for name, found_at in positions.items():
+            if len(found_at) != 1:
+                raise ValueError(f"marker {name!r} found {len(found_at)} times in the parameters")
+        compiled = _Compiled(
+            statement=statement,
+            params=list(params),
+            positions=positions,
+            compiler=compiler,
+            converters=compiler.get_converters([col for col, _, _ in compiler.select]),
+            model=queryset.model,
+        )
+        cache[alias] = (connection, compiled)
+        return compiled
+
+    def sql(self, *, using: str = "default", **values: Any) -> tuple[str, list[Any]]:
+        """The statement and its parameters with these values (to embed it, as
+        in ``INSERT ... SELECT`` or a subquery)."""
+        compiled = self._compiled(using)
+        params = list(compiled.params)
+        for name, value in values.items():
+            for index in compiled.positions[name]:
+                params[index] = value
+        return compiled.statement, params
+
+    def rows(self, *, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+        compiled = self._compiled(using)
+        statement, params = self.sql(using=using, **values)
+        with connections[using].cursor() as cursor:
+            cursor.execute(statement, params)
+            rows = cursor.fetchall()
+        if compiled.converters:
+            rows = [tuple(r) for r in compiled.compiler.apply_converters(rows, compiled.converters)]
+        return rows
+
+    def instances(self, *, using: str = "default", **values: Any) -> list[Any]:
+        model = self._compiled(using).model
+        names = [f.attname for f in model._meta.concrete_fields]
+        return [model.from_db(using, names, row) for row in self.rows(using=using, **values)]
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    statement: str
+    params: list[Any]
+    positions: dict[str, list[int]]
+    compiler: Any
+    converters: dict[int, Any]
+    model: type[models.Model]
