@@ -66,7 +66,7 @@ class Context:
 
     categories: list[Any]  # Category instances
     category_weights: list[int]
-    assignees: list[int]
+    assignees: list[Any]  # User instances: the guards read complaint.assignee
     root_causes: list[int]
 
 

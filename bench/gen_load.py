@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -26,7 +27,7 @@ from django.db import connection, models, transaction
 from bench import gen_mix as mix
 from bench.gen_clock import BusinessClock
 from bench.gen_life import Context, Lives
-from complaints import tracking
+from complaints import staff, tracking
 from complaints.models import Category, Complaint, ComplaintEvent, Customer, RootCause
 from sla import calendar_cache
 from sla.targets import sla_time_zone
@@ -110,14 +111,14 @@ class Loaded:
     first_pk: int
 
 
-def _staff() -> list[int]:
+def _staff() -> list[Any]:
     User = get_user_model()
     representatives = Group.objects.get(name="Representative")
-    ids = []
+    users = []
     for i in range(ASSIGNEES):
         user, _ = User.objects.get_or_create(username=f"bench-rep{i}", defaults={"is_staff": True})
         user.groups.add(representatives)
-        ids.append(user.pk)
+        users.append(user)
     manager, created = User.objects.get_or_create(
         username="bench-manager", defaults={"is_staff": True}
     )
@@ -125,7 +126,7 @@ def _staff() -> list[int]:
         manager.set_password("bench-manager-pass")
         manager.save()
     manager.groups.add(Group.objects.get(name="Manager"))
-    return ids
+    return users
 
 
 def _context() -> Context:
@@ -165,8 +166,14 @@ def load(
     event_id = _next_id(ComplaintEvent)
     customers = max(1, int(count * CUSTOMERS_PER_COMPLAINT))
     events_total = 0
+    # The tracking guard asks whether the assignee may be assigned (one query per
+    # complaint, an hour at 1M): the answer for each representative is read once.
+    assignable = {user.pk: staff.user_is_assignable(user) for user in context.assignees}
     # One read of the calendar overrides for the whole load.
-    with calendar_cache.overrides_pinned():
+    with (
+        calendar_cache.overrides_pinned(),
+        mock.patch.object(staff, "user_is_assignable", lambda user: assignable[user.pk]),
+    ):
         clock = BusinessClock(today - timedelta(days=span_days + 7), today + timedelta(days=400))
         lives = Lives(clock=clock, now=now, rng=rng, ctx=context)
         joined = datetime.fromtimestamp(now - span_days * 86400.0, UTC)

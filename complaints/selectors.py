@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from django.db.models import DateTimeField, FilteredRelation, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from common.db import CompiledQuery, Marker
@@ -15,7 +14,9 @@ from common.db import CompiledQuery, Marker
 from . import tracking
 from .extensions import api_list_filters
 from .models import Complaint, ComplaintAttachment, ComplaintEvent, ComplaintMessage
+from .models.complaint import DUE_SORT
 from .permissions import user_can
+from .search import complaint_search
 from .workflow import (
     DECISION_CALL_STAGES,
     STAGE_ORDER,
@@ -168,17 +169,13 @@ def _public_status(
 
 # --- Staff lists and details ---------------------------------------------------
 
-_FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
-
 
 def complaint_list(*, filters: dict[str, Any], user: Any) -> QuerySet[Complaint]:
     """The complaints matching the list's filters, with what each row shows joined in."""
     qs = Complaint.objects.select_related("customer", "category", "assignee").annotate(
         # Cursor pagination needs a non-null position: complaints without a
         # due date yet sort after every dated one.
-        resolution_due_sort=Coalesce(
-            "resolution_due_at", Value(_FAR_FUTURE, output_field=DateTimeField())
-        )
+        resolution_due_sort=DUE_SORT  # its index: complaint_due_sort
     )
     for name in ("stage", "priority", "kind", "channel"):
         if filters.get(name):
@@ -195,19 +192,8 @@ def complaint_list(*, filters: dict[str, Any], user: Any) -> QuerySet[Complaint]
     for extra in api_list_filters():
         if extra.name in filters:
             qs = extra.apply(qs, filters[extra.name], user)
-    search = (filters.get("search") or "").strip()
-    if search:
-        match = (
-            Q(subject__icontains=search)
-            | Q(contact_name__icontains=search)
-            | Q(customer__name__icontains=search)
-            | Q(contact_email__icontains=search)
-            | Q(contact_phone__icontains=search)
-        )
-        if tracking.is_valid(search):
-            match |= Q(tracking_number=tracking.normalize(search))
-        qs = qs.filter(match)
-    return qs
+    # The admin's search box asks the same rule (complaints.search).
+    return complaint_search(qs, filters.get("search") or "")
 
 
 def complaint_detail(*, pk: int) -> Complaint:

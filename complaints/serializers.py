@@ -98,7 +98,11 @@ class ComplaintFilterSerializer(serializers.Serializer):
     search = serializers.CharField(
         required=False,
         max_length=200,
-        help_text="Tracking number, subject, customer name, contact e-mail or phone.",
+        help_text=(
+            "A tracking number; an e-mail address or its beginning; a phone number; or "
+            "words, each the beginning of a word of the subject, the description or the "
+            "name given (Turkish letters optional: `sikayet` finds `şikâyet`)."
+        ),
     )
     ordering = serializers.ChoiceField(
         choices=list(ORDERINGS), required=False, default="-received_at"

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -32,3 +33,22 @@ def counted(count: Any, opts: Any) -> str:
     except (TypeError, ValueError):
         return str(count)
     return f"{number} {model_name_after_number(number, opts)}"
+
+
+def _two_significant_digits(number: int) -> int:
+    digits = len(str(abs(number)))
+    return round(number, -max(0, digits - 2))
+
+
+@register.filter
+def counted_about(count: Any, opts: Any) -> str:
+    """``{{ n|counted_about:opts }}`` for an estimated count: "about 1,000,000
+    complaints", "yaklaşık 1.000.000 şikâyet" (two significant digits)."""
+    try:
+        number = _two_significant_digits(int(count))
+    except (TypeError, ValueError):
+        return str(count)
+    return gettext("about %(count)s %(name)s") % {
+        "count": number_format(number, force_grouping=True),
+        "name": model_name_after_number(number, opts),
+    }

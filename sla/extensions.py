@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from complaints import extensions
 from complaints.models import Complaint
+from complaints.models.complaint import DUE_SORT
 from sla.targets import (
     ACK,
     RESOLUTION,
@@ -76,7 +77,8 @@ class SlaFilter(admin.SimpleListFilter):
 _STATE_COLOURS = {SlaState.BREACHED: "#b00020", SlaState.AT_RISK: "#8a5300"}
 
 
-@admin.display(description=_("due"), ordering="resolution_due_at")
+# Sorted as the API sorts by due date, on its index (complaint_due_sort).
+@admin.display(description=_("due"), ordering=DUE_SORT)
 def due_column(complaint: Complaint) -> str:
     target = complaint_next_target(complaint)
     if target is None:

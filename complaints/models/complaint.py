@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,10 @@ from .choices import CONTACT_CHANNELS, Channel, Language, Priority, choices_chec
 from .customer import Customer
 from .privacy import ComplaintPrivacyFields, NoticeGiven
 from .taxonomy import Category, RootCause
+
+# Where a complaint without a resolution due date yet sorts: after every dated one.
+NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=UTC)
+DUE_SORT = Coalesce("resolution_due_at", Value(NO_DUE_DATE, output_field=models.DateTimeField()))
 
 
 class Complaint(ComplaintPrivacyFields, models.Model):
@@ -210,9 +217,23 @@ class Complaint(ComplaintPrivacyFields, models.Model):
         ]
         indexes = [
             models.Index(fields=["stage", "-received_at"], name="complaint_stage_received"),
-            models.Index(fields=["priority"], name="complaint_priority"),
-            models.Index(fields=["kind"], name="complaint_kind"),
-            models.Index(fields=["channel"], name="complaint_channel"),
+            # Each filter of the staff list with its order, newest first (issue 15):
+            # the first page is the first 50 entries of one index, and the date
+            # drill-down's MIN/MAX its two ends.
+            models.Index(
+                fields=["priority", "-received_at", "-id"], name="complaint_priority_recv"
+            ),
+            models.Index(fields=["kind", "-received_at", "-id"], name="complaint_kind_recv"),
+            models.Index(fields=["channel", "-received_at", "-id"], name="complaint_channel_recv"),
+            models.Index(
+                fields=["category", "-received_at", "-id"], name="complaint_category_recv"
+            ),
+            models.Index(
+                fields=["assignee", "-received_at", "-id"], name="complaint_assignee_recv"
+            ),
+            # The list by due date (the API's cursor and the admin's column): complaints
+            # without a due date yet after every dated one.
+            models.Index(DUE_SORT, "id", name="complaint_due_sort"),
             models.Index(fields=["-received_at"], name="complaint_received"),
             models.Index(
                 fields=["resolution_due_at"],
@@ -283,6 +304,19 @@ class Complaint(ComplaintPrivacyFields, models.Model):
                 fields=["answer_close_due_at"],
                 name="sla_answer_close_pending",
                 condition=Q(stage=Stage.DECISION_NOTIFIED) & Q(answer_close_due_at__isnull=False),
+            ),
+            # --- The staff list (issue 15; complaints.search, migration 0021).
+            # The agent's default queue: open complaints, newest first.
+            models.Index(
+                fields=["-received_at", "-id"],
+                name="complaint_open_received",
+                condition=Q(stage__in=OPEN_STAGES),
+            ),
+            # A phone number searched for, as given (E.164); most complaints have none.
+            models.Index(
+                fields=["contact_phone"],
+                name="complaint_contact_phone",
+                condition=~Q(contact_phone=""),
             ),
             # The breach log (CSV export): complaints that ever breached a target.
             models.Index(

@@ -1,0 +1,134 @@
+"""Finding complaints by what staff type into the search box: one rule for the
+admin list and the staff API (issue 15), each case served by an index.
+
+- A tracking number, typed loosely (case, spaces, dashes): that complaint
+  (its unique index).
+- Anything with an ``@``: an e-mail address, whole or its beginning, matched on
+  the contact as given with each complaint (``lower(contact_email)``, an
+  expression index with pattern operators on PostgreSQL), and a whole address
+  also on the customer record (its own index), for complaints recorded under it.
+- A phone number in any form ``normalize_phone`` reads (``0532 123 45 67``,
+  ``+90 532 ...``): the contact phone as given, stored in E.164, or the
+  customer record's.
+- Anything else is words: each must begin a word of the subject, the
+  description or the name given with the complaint. On PostgreSQL this is a
+  full-text search (``to_tsvector('simple', ...)`` over a Turkish-folded text,
+  with a GIN index, migration 0021): folding maps İ/I/ı to i and ş ğ ü ö ç â î
+  û to their base letters, so ``sikayet``, ``ŞİKAYET`` and ``şikâyet`` find
+  each other, and a prefix match finds Turkish's suffixed forms (``fatura``
+  finds ``faturamda``). Elsewhere (SQLite in development) each word is an
+  ``icontains`` over the three columns.
+
+The list's ordering is kept (newest first): nothing is ranked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
+from django.db.models.lookups import StartsWith
+
+from . import tracking
+from .contacts import normalize_email, normalize_phone
+from .models import Complaint, Customer
+
+# Turkish letters and circumflexed vowels to their base letters, before the
+# database lower-cases: "İ".lower() is "i̇" in Python and depends on the locale
+# in PostgreSQL; the dotless ı becomes i so that a search typed without Turkish
+# letters still matches. The same table is in migration 0021's index expression.
+FOLD_FROM = "İIıŞşĞğÜüÖöÇçÂâÎîÛû"
+FOLD_TO = "iiissgguuooccaaiiuu"
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+
+# The indexed document (migration 0021, complaint_text_search): keep the two equal,
+# tests/complaints/test_search_postgres.py checks that the planner uses the index.
+# Columns are qualified in the query: the joined category has a description too.
+_T = '"complaints_complaint".'
+DOCUMENT_SQL = (
+    "to_tsvector('simple'::regconfig, translate("
+    f"{_T}subject || ' ' || {_T}description || ' ' || {_T}contact_name, "
+    f"'{FOLD_FROM}', '{FOLD_TO}'))"
+)
+_MATCH_SQL = f"{DOCUMENT_SQL} @@ to_tsquery('simple'::regconfig, %s)"
+
+MAX_WORDS = 8
+# Customer records with exactly the address or phone searched for: a person has
+# a few; the bound keeps the query's IN list small whatever the data.
+MAX_CUSTOMERS = 100
+_WORD = re.compile(r"\w+")
+_PHONE_CHARACTERS = re.compile(r"^[\d\s+()./-]+$")
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD).lower()
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a search, folded; only letters and digits, so that nothing
+    typed can be read as full-text query syntax."""
+    return _WORD.findall(fold(text))[:MAX_WORDS]
+
+
+def tsquery_of(words: list[str]) -> str:
+    # A one-letter prefix would match most of the table: one letter is a word.
+    return " & ".join(word if len(word) == 1 else f"{word}:*" for word in words)
+
+
+def complaint_search(queryset: QuerySet[Complaint], term: str) -> QuerySet[Complaint]:
+    """``queryset`` narrowed to the complaints that ``term`` finds (see the module)."""
+    term = (term or "").strip()
+    if not term:
+        return queryset
+    if tracking.is_valid(term):
+        return queryset.filter(tracking_number=tracking.normalize(term))
+    if "@" in term:
+        return queryset.filter(_email_q(normalize_email(term)))
+    phone = _phone_of(term)
+    if phone:
+        customers = _customer_ids(phone=phone)
+        return queryset.filter(Q(contact_phone=phone) | Q(customer_id__in=customers))
+    words = search_words(term)
+    if not words:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        # A constant statement; the words go as a parameter.
+        match = RawSQL(_MATCH_SQL, (tsquery_of(words),), output_field=BooleanField())  # noqa: S611
+        return queryset.filter(match)
+    # SQLite folds only ASCII letters' case: the words as typed.
+    for word in _WORD.findall(term)[:MAX_WORDS]:
+        queryset = queryset.filter(
+            Q(subject__icontains=word)
+            | Q(description__icontains=word)
+            | Q(contact_name__icontains=word)
+        )
+    return queryset
+
+
+def _email_q(email: str) -> Q:
+    # lower() as in the index, whatever an older row holds (intake lower-cases).
+    match = Q(StartsWith(Lower("contact_email"), email))
+    customers = _customer_ids(email=email)
+    if customers:
+        match |= Q(customer_id__in=customers)
+    return match
+
+
+def _phone_of(term: str) -> str:
+    if not _PHONE_CHARACTERS.match(term):
+        return ""
+    try:
+        return normalize_phone(term)
+    except ValidationError:
+        return ""
+
+
+def _customer_ids(*, email: str = "", phone: str = "") -> list[int]:
+    # Read first, as a short list: "contact = x OR customer_id IN (…)" is then two
+    # index scans OR-ed in one bitmap, where a join or a subquery would scan the table.
+    customers = Customer.objects.filter(**({"email": email} if email else {"phone": phone}))
+    return list(customers.order_by("id").values_list("id", flat=True)[:MAX_CUSTOMERS])
