@@ -52,9 +52,11 @@ class RedisCache(DjangoRedisCache):
 
 def counter_hit(cache: Any, key: str, timeout: int) -> int:
     """Add one to a counter in ``cache`` and return it: one round trip on the
-    Redis cache above; on any other cache, ``add()`` then ``incr()``, both atomic."""
-    if isinstance(cache, RedisCache):
-        return cache.counter_hit(key, timeout)
+    Redis cache above; on any other cache, ``add()`` then ``incr()``, both atomic.
+    ``cache`` may be ``django.core.cache.cache`` (a proxy to the backend)."""
+    one_trip = getattr(cache, "counter_hit", None)
+    if one_trip is not None:
+        return int(one_trip(key, timeout))
     if cache.add(key, 1, timeout=timeout):
         return 1
     try:

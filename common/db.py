@@ -15,7 +15,18 @@ from typing import Any
 
 from django.db import connections, models, router
 from django.db.models.constants import OnConflict
+from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
+
+
+def insert_new(obj: models.Model) -> None:
+    """``INSERT ... RETURNING id`` of one new instance, the statement compiled once.
+
+    What ``Model.objects.create`` writes, for a row written on every
+    submission (a history row), without its per-call compiling. No
+    ``pre_save`` / ``post_save`` signals are sent.
+    """
+    _insert(obj, returning=(), on_conflict=None)
 
 
 def insert_unless_conflict(
@@ -34,27 +45,60 @@ def insert_unless_conflict(
     is ``INSERT OR IGNORE``, which also skips a row failing a CHECK: when None
     comes back, look for the row holding the key before taking it as a clash.
     """
+    return _insert(obj, returning=returning, on_conflict=OnConflict.IGNORE)
+
+
+def _insert(
+    obj: models.Model, *, returning: Sequence[models.Field], on_conflict: OnConflict | None
+) -> tuple[Any, ...] | None:
     model = type(obj)
     meta = model._meta
     fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
-    query = InsertQuery(model, on_conflict=OnConflict.IGNORE)
-    query.insert_values(fields, [obj])
     using = router.db_for_write(model)
-    compiler = query.get_compiler(using=using)
+    connection = connections[using]
     returned = [meta.pk, *returning]
-    compiler.returning_fields = returned
-    [(statement, params)] = compiler.as_sql()
-    with connections[using].cursor() as cursor:
+    values = [field.pre_save(obj, True) for field in fields]
+    # The statement is the same for every row of a model (RawSQL values put
+    # their own SQL in it): compiled once, only the values prepared each time.
+    key = (
+        model,
+        using,
+        on_conflict,
+        tuple(f.attname for f in returned),
+        tuple((i, v.sql) for i, v in enumerate(values) if isinstance(v, RawSQL)),
+    )
+    statement = _INSERTS.get(key)
+    if statement is None or any(
+        hasattr(v, "resolve_expression") and not isinstance(v, RawSQL) for v in values
+    ):
+        query = InsertQuery(model, on_conflict=on_conflict)
+        query.insert_values(fields, [obj])
+        compiler = query.get_compiler(using=using)
+        compiler.returning_fields = returned
+        [(statement, params)] = compiler.as_sql()
+        if not any(hasattr(v, "resolve_expression") and not isinstance(v, RawSQL) for v in values):
+            _INSERTS[key] = statement
+    else:
+        params = []
+        for field, value in zip(fields, values, strict=True):
+            if isinstance(value, RawSQL):
+                params.extend(value.params)
+            else:
+                params.append(field.get_db_prep_save(value, connection=connection))
+    with connection.cursor() as cursor:
         cursor.execute(statement, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    values = tuple(field.to_python(value) for field, value in zip(returned, row, strict=True))
+    values = [field.to_python(value) for field, value in zip(returned, row, strict=True)]
     for field, value in zip(returned, values, strict=True):
         setattr(obj, field.attname, value)
     obj._state.adding = False
     obj._state.db = using
-    return values
+    return tuple(values)
+
+
+_INSERTS: dict[tuple[Any, ...], str] = {}
 
 
 class Marker:

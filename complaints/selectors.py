@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import FilteredRelation, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from common.db import CompiledQuery, Marker
 
@@ -28,6 +30,17 @@ from .workflow import (
 )
 
 
+@lru_cache(maxsize=256)
+def _label(language: str | None, choice: Stage | Kind) -> str:
+    return str(choice.label)
+
+
+def choice_label(choice: Stage | Kind) -> str:
+    """A stage's or kind's name in the active language, translated once per
+    process and language (the tracking page shows ten or more)."""
+    return _label(get_language(), choice)
+
+
 @dataclass(frozen=True)
 class StageStep:
     stage: Stage
@@ -37,7 +50,11 @@ class StageStep:
 
     @property
     def label(self) -> str:
-        return str(self.stage.label)
+        return choice_label(self.stage)
+
+    @property
+    def css(self) -> str:
+        return "current" if self.is_current else "done" if self.is_done else "todo"
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,23 @@ class PublicStatus:
     # Not shown: what the page needs to ask whether the visitor proved to be
     # the customer (complaints.access keys its grants by complaint id).
     complaint_id: int = 0
+
+    @property
+    def stage_label(self) -> str:
+        return choice_label(self.stage)
+
+    @property
+    def steps_reached(self) -> list[StageStep]:
+        return [step for step in self.steps if step.is_current or step.is_done]
+
+    @property
+    def steps_ahead(self) -> list[StageStep]:
+        """The stages after the current one: the same for every complaint in this stage."""
+        return [step for step in self.steps if not (step.is_current or step.is_done)]
+
+    @property
+    def history_labelled(self) -> list[tuple[datetime, str]]:
+        return [(at, choice_label(stage)) for at, stage in self.history]
 
 
 def complaint_get_by_tracking_number(text: str) -> Complaint | None:
@@ -152,7 +186,7 @@ def _public_status(
     return PublicStatus(
         tracking_number=row["tracking_number"],
         kind=kind,
-        kind_label=str(Kind(kind).label) if kind in Kind.values else kind,
+        kind_label=choice_label(Kind(kind)) if kind in Kind.values else kind,
         stage=current,
         received_at=row["received_at"],
         ack_due_at=row["ack_due_at"],

@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "libraries": {"wording": "config.wording"},
+            "libraries": {"wording": "config.wording", "fragments": "common.fragments"},
         },
     },
     {
@@ -102,7 +102,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Persistent connections in production (issue 15): a new PostgreSQL connection
+# per request cost a sync worker more CPU than most of its queries.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if DEBUG else 60))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite behind a threaded web server (`make run`, or any sqlite:/// URL):
     # WAL lets readers work while one writer writes; BEGIN IMMEDIATE takes the

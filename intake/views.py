@@ -1,6 +1,11 @@
+import uuid
+from functools import partial
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
@@ -19,19 +24,23 @@ _SESSION_KEY = "intake:last_tracking_number"
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    blank = False
     if request.method == "POST":
-        form = SubmitForm(request.POST, request.FILES)
-    else:
-        # Back from switching the language: what was typed is still there.
-        initial = language_draft_pop(request)
-        # Nothing typed: the form is the same for every visitor (but its
-        # CSRF token and submission id), rendered once (common/fragments.py).
-        blank = not initial
-        notice = privacy_notice_current()
-        initial.setdefault("privacy_notice_version", notice.version if notice is not None else "")
-        form = SubmitForm(initial=initial)
-    if request.method == "POST" and form.is_valid():
+        return _submit_post(request)
+    # Back from switching the language: what was typed is still there.
+    initial = language_draft_pop(request)
+    # Nothing typed: the form is the same for every visitor (but its CSRF
+    # token and submission id), rendered once (common/fragments.py).
+    blank = not initial
+    notice = privacy_notice_current()
+    initial.setdefault("privacy_notice_version", notice.version if notice is not None else "")
+    # Built only when the template renders the fields (not from the fragment).
+    form = SimpleLazyObject(partial(SubmitForm, initial=initial))
+    return _page(request, form, notice, blank=blank, status=200)
+
+
+def _submit_post(request: HttpRequest) -> HttpResponse:
+    form = SubmitForm(request.POST, request.FILES)
+    if form.is_valid():
         data = form.cleaned_data
         try:
             result = intake_submit(
@@ -62,14 +71,18 @@ def submit(request: HttpRequest) -> HttpResponse:
         else:
             request.session[_SESSION_KEY] = result.complaint.tracking_number
             return redirect("intake:submitted")
-    if request.method == "POST":
-        notice = privacy_notice_current()
-    status = 400 if request.method == "POST" else 200
+    return _page(request, form, privacy_notice_current(), blank=False, status=400)
+
+
+def _page(
+    request: HttpRequest, form: Any, notice: Any, *, blank: bool, status: int
+) -> HttpResponse:
     context = {
         "form": form,
         "language_form": "submit-form",
         "privacy_notice": notice,
         "blank_form": blank,
+        "submission_id": uuid.uuid4() if blank else None,
     }
     return render(request, "intake/submit.html", context, status=status)
 

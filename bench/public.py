@@ -1,0 +1,289 @@
+"""CPU per request of the public pages and the submissions, in-process, each
+beside a baseline measured in the same run (issue 15, items 1, 2 and 5).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sikayet_bench \\
+    REDIS_URL=redis://127.0.0.1:6379/5 \\
+        .venv/bin/python bench/public.py [--rounds 7] [--requests 200] [--against COMMIT]
+
+Production settings (DEBUG off, the cached template loader, the manifest
+static files) and a broker: a submission's notice is enqueued to Redis, not
+sent in the request (sending is the worker's). The rate limits stay on, raised
+so that they count without refusing. Through Django's test client with no
+cookies kept between requests (each request is a first visit, as from wrk).
+
+Figures are CPU time of this process (``time.process_time``) per request:
+what a web worker spends, robust to other load on a shared machine, though
+not to CPU frequency changes. Each round measures every scenario in turn,
+/healthz first (the baseline: the same middleware, no view work); a round's
+ratios are to that round's /healthz, and the report gives the median over
+the rounds. ``--against COMMIT`` runs the same rounds alternately on a
+checkout of COMMIT (a temporary git worktree, same database) in a subprocess
+of its own, and reports each scenario's CPU against that commit's.
+
+Writes to the database it is given (complaints, outbox rows) and to the
+broker's default queue, which it empties at the end: use scratch ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(os.environ.get("BENCH_TREE") or Path(__file__).resolve().parent.parent)
+sys.path.insert(0, str(ROOT))
+os.chdir(ROOT)
+for name, value in {
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-not-secret",
+    "SECURE_SSL_REDIRECT": "0",
+    "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+    "INTAKE_RATE_LIMIT_SUBMIT": "1000000/m",
+    "INTAKE_RATE_LIMIT_TRACK": "1000000/m",
+    "LOG_LEVEL": "WARNING",
+}.items():
+    os.environ.setdefault(name, value)
+
+GIT = shutil.which("git") or "git"
+SCENARIOS = ("healthz", "form", "status", "post_form", "post_api")
+LABELS = {
+    "healthz": "GET /healthz (baseline)",
+    "form": "GET /submit/ (the form)",
+    "status": "GET /track/<number>/ (status page)",
+    "post_form": "POST /submit/ (a complaint stored)",
+    "post_api": "POST /api/v1/public/complaints/",
+}
+
+
+def _setup() -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not os.environ.get("REDIS_URL"):
+        raise SystemExit("set REDIS_URL: submissions are measured with the notice enqueued")
+    call_command("migrate", interactive=False, verbosity=0)
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
+    from intake.services import intake_submit
+
+    # Status pages of several complaints, in turn.
+    numbers = [
+        intake_submit(
+            channel="web",
+            kind="complaint",
+            subject=f"Bench {i}",
+            description=f"Bench complaint {uuid.uuid4().hex}",
+            name="Bench Müşteri",
+            email=f"bench{i}@example.com",
+        ).complaint.tracking_number
+        for i in range(10)
+    ]
+    return {"numbers": numbers}
+
+
+def _requests(numbers: list[str]) -> dict[str, Callable[[int], Any]]:
+    from django.test import Client
+
+    shared = Client()
+
+    def client() -> Client:
+        shared.cookies.clear()  # no cookies carried over: every request a first visit
+        return shared
+
+    form = {
+        "name": "Ayşe Yılmaz",
+        "email": "ayse@example.com",
+        "phone": "",
+        "kind": "complaint",
+        "subject": "Fatura hatası",
+    }
+
+    def post_form(i: int) -> Any:
+        return client().post(
+            "/submit/",
+            {
+                **form,
+                "description": f"Bu ay iki kez ücret alındı ({uuid.uuid4().hex}).",
+                "submission_id": str(uuid.uuid4()),
+                "privacy_notice_version": "1",
+            },
+        )
+
+    def post_api(i: int) -> Any:
+        body = {
+            "name": "Ayşe Yılmaz",
+            "email": "ayse@example.com",
+            "kind": "complaint",
+            "subject": "Bağlantı kopuyor",
+            "description": f"Akşamları bağlantı kopuyor ({uuid.uuid4().hex}).",
+        }
+        return client().post("/api/v1/public/complaints/", body, content_type="application/json")
+
+    return {
+        "healthz": lambda i: client().get("/healthz"),
+        "form": lambda i: client().get("/submit/"),
+        "status": lambda i: client().get(f"/track/{numbers[i % len(numbers)]}/"),
+        "post_form": post_form,
+        "post_api": post_api,
+    }
+
+
+_EXPECTED = {"healthz": 200, "form": 200, "status": 200, "post_form": 302, "post_api": 201}
+
+
+def _statements(run: Callable[[int], Any]) -> dict[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run(0)
+    sql = [q["sql"].split(None, 1)[0].upper() for q in captured.captured_queries]
+    return {
+        "statements": len(sql),
+        "transactions": sql.count("BEGIN"),
+        "savepoints": sql.count("SAVEPOINT"),
+    }
+
+
+def worker(rounds: int, requests: int) -> None:
+    """Measure ``rounds`` rounds; one JSON line per round on stdout."""
+    state = _setup()
+    runs = _requests(state["numbers"])
+    for name, run in runs.items():
+        for i in range(20):  # warm: templates, translations, connections
+            status = run(i).status_code
+            assert status == _EXPECTED[name], (name, status)
+    shape = {name: _statements(run) for name, run in runs.items()}
+    print(json.dumps({"statements": shape}), flush=True)
+    for _round in range(rounds):
+        figures = {}
+        for name in SCENARIOS:
+            run = runs[name]
+            started = time.process_time()
+            for i in range(requests):
+                run(i)
+            figures[name] = (time.process_time() - started) * 1000 / requests
+        print(json.dumps({"cpu_ms": figures}), flush=True)
+    _empty_the_queue()
+
+
+def _empty_the_queue() -> None:
+    from config.celery import app
+
+    with app.connection_for_write() as connection:
+        channel: Any = connection.default_channel
+        channel.queue_purge(app.conf.task_default_queue)
+
+
+def _run_tree(tree: Path, rounds: int, requests: int) -> list[dict[str, Any]]:
+    env = {**os.environ, "BENCH_TREE": str(tree)}
+    out = subprocess.run(  # noqa: S603 - our own script, our own arguments
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--worker",
+            "--rounds",
+            str(rounds),
+            "--requests",
+            str(requests),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def report(results: dict[str, list[dict[str, Any]]]) -> None:
+    for tree, lines in results.items():
+        shape = next(line["statements"] for line in lines if "statements" in line)
+        rounds = [line["cpu_ms"] for line in lines if "cpu_ms" in line]
+        print(f"\n== {tree}: {len(rounds)} rounds, CPU ms per request (median), ratio to /healthz")
+        print(f"{'':42} {'cpu ms':>8} {'× healthz':>10} {'SQL':>5} {'txn':>4} {'savept':>6}")
+        for name in SCENARIOS:
+            cpu = _median([r[name] for r in rounds])
+            ratio = _median([r[name] / r["healthz"] for r in rounds])
+            s = shape[name]
+            print(
+                f"{LABELS[name]:42} {cpu:8.2f} {ratio:9.1f}× {s['statements']:5} "
+                f"{s['transactions']:4} {s['savepoints']:6}"
+            )
+    if len(results) == 2:
+        (new, new_lines), (old, old_lines) = results.items()
+        new_rounds = [line["cpu_ms"] for line in new_lines if "cpu_ms" in line]
+        old_rounds = [line["cpu_ms"] for line in old_lines if "cpu_ms" in line]
+        print(f"\n== {new} against {old} (rounds alternated), CPU new / old, median of rounds")
+        for name in SCENARIOS:
+            pairs = [n[name] / o[name] for n, o in zip(new_rounds, old_rounds, strict=False)]
+            print(f"{LABELS[name]:42} {_median(pairs):6.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--requests", type=int, default=200, help="per scenario and round")
+    parser.add_argument("--against", help="a commit to measure alternately (git worktree)")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.rounds, args.requests)
+        return
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    here = Path(__file__).resolve().parent.parent
+    head = subprocess.run(  # noqa: S603
+        [GIT, "-C", str(here), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    trees = {f"this tree ({head})": here}
+    with tempfile.TemporaryDirectory() as scratch:
+        if args.against:
+            other = Path(scratch) / "against"
+            subprocess.run(  # noqa: S603
+                [GIT, "-C", str(here), "worktree", "add", "--detach", str(other), args.against],
+                check=True,
+                capture_output=True,
+            )
+            trees[f"commit {args.against}"] = other
+        results: dict[str, list[dict[str, Any]]] = {name: [] for name in trees}
+        try:
+            # One round per subprocess, alternating, so both see the same load.
+            for _round in range(args.rounds):
+                for name, tree in trees.items():
+                    lines = _run_tree(tree, 1, args.requests)
+                    if results[name]:
+                        lines = [line for line in lines if "cpu_ms" in line]
+                    results[name].extend(lines)
+        finally:
+            if args.against:
+                subprocess.run(  # noqa: S603
+                    [GIT, "-C", str(here), "worktree", "remove", "--force", str(other)],
+                    check=False,
+                    capture_output=True,
+                )
+    report(results)
+    print(f"\nload average after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
