@@ -57,6 +57,7 @@ DOCUMENT_SQL = (
 _MATCH_SQL = f"{DOCUMENT_SQL} @@ to_tsquery('simple'::regconfig, %s)"
 
 MAX_WORDS = 8
+FEW_MATCHES = 5000
 # Customer records with exactly the address or phone searched for: a person has
 # a few; the bound keeps the query's IN list small whatever the data.
 MAX_CUSTOMERS = 100
@@ -98,7 +99,7 @@ def complaint_search(queryset: QuerySet[Complaint], term: str) -> QuerySet[Compl
     if connection.vendor == "postgresql":
         # A constant statement; the words go as a parameter.
         match = RawSQL(_MATCH_SQL, (tsquery_of(words),), output_field=BooleanField())  # noqa: S611
-        return queryset.filter(match)
+        return _few_as_ids(queryset, queryset.filter(match))
     # SQLite folds only ASCII letters' case: the words as typed.
     for word in _WORD.findall(term)[:MAX_WORDS]:
         queryset = queryset.filter(
@@ -107,6 +108,20 @@ def complaint_search(queryset: QuerySet[Complaint], term: str) -> QuerySet[Compl
             | Q(contact_name__icontains=word)
         )
     return queryset
+
+
+def _few_as_ids(
+    queryset: QuerySet[Complaint], matching: QuerySet[Complaint]
+) -> QuerySet[Complaint]:
+    """A rare word's few complaints by their ids: ordered newest first, PostgreSQL
+    would otherwise walk the receipt index and compute every row's document
+    looking for 50 matches that do not exist (23 s for a word found nowhere at 1M).
+    The GIN index finds up to FEW_MATCHES of them in any order in under a
+    millisecond; past that, matches are dense enough for the walk to end soon."""
+    ids = list(matching.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
+    if len(ids) <= FEW_MATCHES:
+        return queryset.filter(pk__in=ids)
+    return matching
 
 
 def _email_q(email: str) -> Q:
