@@ -5,6 +5,7 @@ expression and the index's must stay equal, or the planner cannot use it)."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from complaints.models import Complaint
 from complaints.search import complaint_search
@@ -34,14 +35,23 @@ def test_a_word_finds_its_suffixed_forms():
 
 
 def _plan(term: str) -> str:
-    queryset = complaint_search(
-        Complaint.objects.select_related("customer", "category", "assignee"), term
-    ).order_by("-received_at", "-id")[:50]
+    """The plans of every query the search asks (a rare word's ids first) and
+    of the list it returns."""
     with connection.cursor() as cursor:
         # A tiny table is cheaper to read whole: forbid that, so the plan shows
         # whether the index can answer the query at all.
         cursor.execute("SET LOCAL enable_seqscan = off")
-    return queryset.explain()
+    with CaptureQueriesContext(connection) as asked:
+        queryset = complaint_search(
+            Complaint.objects.select_related("customer", "category", "assignee"), term
+        ).order_by("-received_at", "-id")[:50]
+    plans = [str(queryset.explain()) if queryset.query.where else ""]
+    with connection.cursor() as cursor:
+        for query in asked.captured_queries:
+            if query["sql"].startswith("SELECT"):
+                cursor.execute(f"EXPLAIN {query['sql']}")
+                plans += [row[0] for row in cursor.fetchall()]
+    return "\n".join(plans)
 
 
 @pytest.mark.parametrize(
@@ -57,3 +67,13 @@ def test_each_kind_of_search_is_answered_by_its_index(term, index):
     make_complaint()
     make_complaint(email="", phone="0532 123 45 67")
     assert index in _plan(term)
+
+
+@pytest.mark.parametrize("few", [1, 5])
+def test_few_matches_listed_by_id_and_many_by_the_match_find_the_same(monkeypatch, few):
+    from complaints import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", few)
+    bills = {make_complaint(subject="Fatura", email=f"f{i}@example.com").pk for i in range(3)}
+    make_complaint(subject="Modem", email="m@example.com")
+    assert found("fatura") == bills
