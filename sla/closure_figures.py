@@ -5,8 +5,10 @@ from acceptances), and the acknowledgement by channel.
 Kept apart from sla.selectors / sla.statistics (the period's SLA statistics):
 the dashboard asks ``closure_figures_get`` once and shows the result in its
 own panel (templates/sla/_closure_figures.html). Two queries whatever the
-number of rows: one GROUP BY channel over the complaints received in the
-period (the index on received_at), one count of the live waiting queue.
+number of rows: one GROUP BY channel over the period's daily figures
+(sla.rollup: kept current by the events, so the cost follows the days of the
+period, not the complaints received in it), one count of the live waiting
+queue.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 
-from complaints.models import Answer, Channel, Complaint, Stage
-from complaints.workflow import NEEDS_RESOLUTION, OPEN_STAGES
+from complaints.models import Channel, Complaint
+from complaints.workflow import OPEN_STAGES
+from sla.models import DailyFigures
+from sla.rollup import CLOSURE_COUNTED
 from sla.statistics import DashboardFilters
 
 
@@ -75,30 +79,12 @@ class ClosureFigures:
         return round(100.0 * self.total.waited / received, 1) if received else None
 
 
-_answers = Q(kind__in=NEEDS_RESOLUTION)
-_ack = Q(ack_due_at__isnull=False)
-
-
 def _aggregates() -> dict[str, Any]:
+    # The daily figures' sums (sla.rollup.closure_share defines each count).
     return {
-        "received": Count("pk"),
-        "waited": Count("pk", filter=Q(resolution_paused_seconds__gt=0)),
-        "paused_seconds": Sum("resolution_paused_seconds"),
-        "resolution_timed": Count("pk", filter=Q(resolution_business_seconds__isnull=False)),
-        "accepted": Count("pk", filter=_answers & Q(customer_answer=Answer.ACCEPTED)),
-        "no_answer": Count("pk", filter=_answers & Q(customer_answer=Answer.NO_ANSWER)),
-        "awaiting_answer": Count("pk", filter=_answers & Q(stage=Stage.DECISION_NOTIFIED)),
-        "reminded": Count("pk", filter=_answers & Q(answer_reminded_at__isnull=False)),
-        "ack_met": Count("pk", filter=_ack & Q(ack_met_at__isnull=False)),
-        "ack_not_met": Count(
-            "pk", filter=_ack & Q(ack_met_at__isnull=True, ack_undelivered_at__isnull=True)
-        ),
-        "ack_undelivered": Count(
-            "pk", filter=_ack & Q(ack_met_at__isnull=True, ack_undelivered_at__isnull=False)
-        ),
-        "ack_met_again": Count(
-            "pk", filter=_ack & Q(ack_met_at__isnull=False, ack_undelivered_at__isnull=False)
-        ),
+        "received": Sum("received"),
+        "ack_met": Sum("ack_met"),
+        **{name: Sum(name) for name in CLOSURE_COUNTED},
     }
 
 
@@ -106,7 +92,7 @@ def closure_figures_get(*, filters: DashboardFilters, now: datetime) -> ClosureF
     rows = cast(
         list[dict[str, Any]],
         list(
-            Complaint.objects.filter(filters.period_q(), filters.complaint_q())
+            DailyFigures.objects.filter(filters.rollup_q())
             .values("channel")
             .annotate(**_aggregates())
             .order_by()
@@ -120,6 +106,7 @@ def closure_figures_get(*, filters: DashboardFilters, now: datetime) -> ClosureF
             **{name: row[name] or 0 for name in _aggregates()},
         )
         for row in rows
+        if row["received"]
     }
     total = ChannelRow(channel="", label="")
     for row in by_channel.values():

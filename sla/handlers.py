@@ -122,6 +122,10 @@ FIGURES_HANDLERS: dict[str, Handler] = {
             sla_codes.DUE_DATES_RECOMPUTED,
             ACK_UNDELIVERED,
             ACK_MET_AGAIN,
+            # The time-and-closure panel: paused time, the answer reminder.
+            codes.WAITING_STARTED,
+            codes.WAITING_ENDED,
+            codes.DECISION_REMINDER,
         )
     },
 }

@@ -33,11 +33,13 @@ from django.db.models.functions import Cast, Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
 from common.db import CompiledQuery, Marker
-from complaints.models import Complaint
+from complaints.models import Answer, Complaint, Stage
+from complaints.workflow import NEEDS_RESOLUTION
 from sla.models import ComplaintFigures, DailyFigures, DailyRootCause, Span
 from sla.targets import TARGETS, SlaState, sla_state_q, sla_time_zone
 
 __all__ = [
+    "CLOSURE_COUNTED",
     "COUNTED",
     "KEY",
     "SHARE_FIELDS",
@@ -50,10 +52,24 @@ __all__ = [
 ]
 
 KEY: tuple[str, ...] = ("day", "priority", "channel", "category")
+# The time-and-closure panel's counts (sla.closure_figures), in share order.
+CLOSURE_COUNTED: tuple[str, ...] = (
+    "waited",
+    "paused_seconds",
+    "resolution_timed",
+    "accepted",
+    "no_answer",
+    "awaiting_answer",
+    "reminded",
+    "ack_not_met",
+    "ack_undelivered",
+    "ack_met_again",
+)
 COUNTED: tuple[str, ...] = (
     *(f"{t.name}_{what}" for t in TARGETS for what in ("met", "on_time")),
     "decided",
     "reopened",
+    *CLOSURE_COUNTED,
 )
 SHARE_FIELDS: tuple[str, ...] = (
     *KEY,
@@ -94,6 +110,7 @@ def share_expressions() -> dict[str, Any]:
         share[f"{t.name}_on_time"] = _flag(sla_state_q(target=t, state=SlaState.MET, now=now))
     share["decided"] = _flag(Q(decision_notified_at__isnull=False))
     share["reopened"] = _flag(Q(decision_notified_at__isnull=False, reopen_count__gt=0))
+    share.update(closure_share())
     for t in TARGETS:
         share[f"{t.name}_open_due"] = Case(
             When(Q(**{f"{t.met}__isnull": True, f"{t.due}__isnull": False}), then=F(t.due)),
@@ -103,6 +120,32 @@ def share_expressions() -> dict[str, Any]:
     for t in TARGETS:
         share[f"{t.name}_seconds"] = F(t.business_seconds)
     assert tuple(share) == SHARE_FIELDS
+    return share
+
+
+def closure_share() -> dict[str, Any]:
+    """The time-and-closure panel's part of a complaint's share: PROCESS.md's
+    waiting on the customer (paused time apart), answers to decisions ("no
+    answer" never with the acceptances; feedback awaits none) and the
+    acknowledgement target by how it ended (met, met again after a bounce,
+    not met, undelivered)."""
+    answers = Q(kind__in=NEEDS_RESOLUTION)
+    ack = Q(ack_due_at__isnull=False)
+    share: dict[str, Any] = {
+        "waited": _flag(Q(resolution_paused_seconds__gt=0)),
+        "paused_seconds": F("resolution_paused_seconds"),
+        "resolution_timed": _flag(Q(resolution_business_seconds__isnull=False)),
+        "accepted": _flag(answers & Q(customer_answer=Answer.ACCEPTED)),
+        "no_answer": _flag(answers & Q(customer_answer=Answer.NO_ANSWER)),
+        "awaiting_answer": _flag(answers & Q(stage=Stage.DECISION_NOTIFIED)),
+        "reminded": _flag(answers & Q(answer_reminded_at__isnull=False)),
+        "ack_not_met": _flag(ack & Q(ack_met_at__isnull=True, ack_undelivered_at__isnull=True)),
+        "ack_undelivered": _flag(
+            ack & Q(ack_met_at__isnull=True, ack_undelivered_at__isnull=False)
+        ),
+        "ack_met_again": _flag(ack & Q(ack_met_at__isnull=False, ack_undelivered_at__isnull=False)),
+    }
+    assert tuple(share) == CLOSURE_COUNTED
     return share
 
 
