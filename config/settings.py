@@ -293,6 +293,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=40 
 # --- Security -----------------------------------------------------------------
 # common.middleware.RefuseNulMiddleware leaves these to drop NULs themselves.
 REFUSE_NUL_EXEMPT_PATHS = [r"^/webhooks/twilio/sms/$", r"^/webhooks/twilio/whatsapp/$"]
+# Django's database sessions, each write one statement (common/sessions.py: issue 15).
+SESSION_ENGINE = "common.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
