@@ -251,16 +251,16 @@ def _rows(response: Any) -> int:
 def compare_text(repeat: int) -> None:
     """The two ways to find words, side by side on raw SQL, in the shape of
     complaints.search's first step (the matches in any order, up to
-    FEW_MATCHES + 1): full text over the folded document (GIN, migration 0021)
+    FEW_MATCHES + 1): full text over the stored folded document (GIN, migration 0021)
     and pg_trgm ILIKE over improvement's trigram index (no folding: ``baglantim``
     does not find ``bağlantım``)."""
-    from complaints.search import DOCUMENT_SQL, FEW_MATCHES, search_words, tsquery_of
+    from complaints.search import DOCUMENT_COLUMN, FEW_MATCHES, search_words, tsquery_of
 
     print("\n== Finding words: full text (GIN) vs trigram ILIKE (GIN), raw SQL ==")
     trigram = "(subject || ' ' || description) ILIKE %s"
     for term in (RARE_WORD, "fatura", "baglantim internet", "zzyzx", "modem"):
         words = search_words(term)
-        fts = f"{DOCUMENT_SQL} @@ to_tsquery('simple'::regconfig, %s)"
+        fts = f"{DOCUMENT_COLUMN} @@ to_tsquery('simple'::regconfig, %s)"
         for name, where, params in (
             ("full text", fts, [tsquery_of(words)]),
             ("trigram", " AND ".join([trigram] * len(words)), [f"%{w}%" for w in words]),

@@ -13,11 +13,11 @@ admin list and the staff API (issue 15), each case served by an index.
 - Anything else is words: each must begin a word of the subject, the
   description or the name given with the complaint. On PostgreSQL this is a
   full-text search (``to_tsvector('simple', ...)`` over a Turkish-folded text,
-  with a GIN index, migration 0021): folding maps İ/I/ı to i and ş ğ ü ö ç â î
-  û to their base letters, so ``sikayet``, ``ŞİKAYET`` and ``şikâyet`` find
-  each other, and a prefix match finds Turkish's suffixed forms (``fatura``
-  finds ``faturamda``). Elsewhere (SQLite in development) each word is an
-  ``icontains`` over the three columns.
+  stored in a generated column with a GIN index, migration 0021): folding maps
+  İ/I/ı to i and ş ğ ü ö ç â î û to their base letters, so ``sikayet``,
+  ``ŞİKAYET`` and ``şikâyet`` find each other, and a prefix match finds
+  Turkish's suffixed forms (``fatura`` finds ``faturamda``). Elsewhere (SQLite
+  in development) each word is an ``icontains`` over the three columns.
 
 The list's ordering is kept (newest first): nothing is ranked.
 """
@@ -25,6 +25,7 @@ The list's ordering is kept (newest first): nothing is ranked.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -40,27 +41,32 @@ from .models import Complaint, Customer
 # Turkish letters and circumflexed vowels to their base letters, before the
 # database lower-cases: "İ".lower() is "i̇" in Python and depends on the locale
 # in PostgreSQL; the dotless ı becomes i so that a search typed without Turkish
-# letters still matches. The same table is in migration 0021's index expression.
+# letters still matches.
 FOLD_FROM = "İIıŞşĞğÜüÖöÇçÂâÎîÛû"
 FOLD_TO = "iiissgguuooccaaiiuu"
 _FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
 
-# The indexed document (migration 0021, complaint_text_search): keep the two equal,
-# tests/complaints/test_search_postgres.py checks that the planner uses the index.
-# Columns are qualified in the query: the joined category has a description too.
-_T = '"complaints_complaint".'
-DOCUMENT_SQL = (
+# The searched document, stored: migration 0021 adds it to complaints_complaint
+# as a generated column (PostgreSQL only; the model does not declare it, so
+# SQLite has no such column) with the GIN index complaint_search_document. The
+# expression is this one home's: the migration reads it from here. Changing it
+# means a new migration that re-creates the column (rows already stored keep
+# the document they were computed with).
+DOCUMENT_COLUMN = "search_document"
+DOCUMENT_EXPRESSION = (
     "to_tsvector('simple'::regconfig, translate("
-    f"{_T}subject || ' ' || {_T}description || ' ' || {_T}contact_name, "
+    "subject || ' ' || description || ' ' || contact_name, "
     f"'{FOLD_FROM}', '{FOLD_TO}'))"
 )
-_MATCH_SQL = f"{DOCUMENT_SQL} @@ to_tsquery('simple'::regconfig, %s)"
+# Qualified in the query: joined tables may have columns of the same names.
+_DOCUMENT = f'"complaints_complaint"."{DOCUMENT_COLUMN}"'
+_MATCH_SQL = f"{_DOCUMENT} @@ to_tsquery('simple'::regconfig, %s)"
 # The same match for a list known to be long: the query in a scalar subquery is
 # a value the planner does not see, so it takes its default share of matches
 # (0.5%) instead of multiplying each word's (0.5% x 0.5% = 25 rows for two
 # common words, and then read all 100,000 matches from the heap to sort them,
 # 1.5 s); with 0.5% it walks the receipt index, where 50 matches come soon.
-_DENSE_MATCH_SQL = f"{DOCUMENT_SQL} @@ (SELECT to_tsquery('simple'::regconfig, %s))"
+_DENSE_MATCH_SQL = f"{_DOCUMENT} @@ (SELECT to_tsquery('simple'::regconfig, %s))"
 
 MAX_WORDS = 8
 FEW_MATCHES = 5000
@@ -86,31 +92,53 @@ def tsquery_of(words: list[str]) -> str:
     return " & ".join(word if len(word) == 1 else f"{word}:*" for word in words)
 
 
+@dataclass(frozen=True)
+class Found:
+    """What a search found, and what its first step learnt of the list's length:
+    ``count`` when the search read every match (a rare word's ids), or
+    ``more_than`` when it stopped reading (a common word; then ``estimate_from``
+    is the same list with the words visible to the planner, whose estimate of
+    its rows reads the column's statistics). The admin's paginator uses them
+    instead of counting the list again (complaints.admin.pagination)."""
+
+    queryset: QuerySet[Complaint]
+    count: int | None = None
+    more_than: int = 0
+    estimate_from: QuerySet[Complaint] | None = None
+
+
 def complaint_search(queryset: QuerySet[Complaint], term: str) -> QuerySet[Complaint]:
     """``queryset`` narrowed to the complaints that ``term`` finds (see the module)."""
+    return complaint_search_found(queryset, term).queryset
+
+
+def complaint_search_found(queryset: QuerySet[Complaint], term: str) -> Found:
+    """``complaint_search``, with what its first step learnt of the list's length."""
     term = (term or "").strip()
     if not term:
-        return queryset
+        return Found(queryset)
     if tracking.is_valid(term):
-        return queryset.filter(tracking_number=tracking.normalize(term))
+        return Found(queryset.filter(tracking_number=tracking.normalize(term)))
     if "@" in term:
-        return queryset.filter(_email_q(normalize_email(term)))
+        return Found(queryset.filter(_email_q(normalize_email(term))))
     phone = _phone_of(term)
     if phone:
         customers = _customer_ids(phone=phone)
-        return queryset.filter(Q(contact_phone=phone) | Q(customer_id__in=customers))
+        return Found(queryset.filter(Q(contact_phone=phone) | Q(customer_id__in=customers)))
     words = search_words(term)
     if not words:
-        return queryset.none()
+        return Found(queryset.none(), count=0)
     if connection.vendor == "postgresql":
         # Constant statements; the words go as a parameter.
         query = (tsquery_of(words),)
         match = RawSQL(_MATCH_SQL, query, output_field=BooleanField())  # noqa: S611
         ids = _few_ids(queryset.filter(match))
         if ids is not None:
-            return queryset.filter(pk__in=ids)
+            return Found(queryset.filter(pk__in=ids), count=len(ids))
         dense = RawSQL(_DENSE_MATCH_SQL, query, output_field=BooleanField())  # noqa: S611
-        return queryset.filter(dense)
+        return Found(
+            queryset.filter(dense), more_than=FEW_MATCHES, estimate_from=queryset.filter(match)
+        )
     # SQLite folds only ASCII letters' case: the words as typed.
     for word in _WORD.findall(term)[:MAX_WORDS]:
         queryset = queryset.filter(
@@ -118,7 +146,7 @@ def complaint_search(queryset: QuerySet[Complaint], term: str) -> QuerySet[Compl
             | Q(description__icontains=word)
             | Q(contact_name__icontains=word)
         )
-    return queryset
+    return Found(queryset)
 
 
 def _few_ids(matching: QuerySet[Complaint]) -> list[int] | None:

@@ -25,7 +25,7 @@ from ..forms import (
 from ..identity import Details, complaint_lookalikes
 from ..models import Category, Complaint, Stage
 from ..permissions import user_can
-from ..search import complaint_search
+from ..search import Found, complaint_search_found
 from .changelist import ComplaintChangeList
 from .customer import lookalikes_table
 from .decision_calls import DecisionCallInline, DecisionCallMixin
@@ -253,7 +253,25 @@ class ComplaintAdmin(DecisionCallMixin, WorkbenchMixin, admin.ModelAdmin):
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
     ) -> tuple[QuerySet, bool]:
-        return complaint_search(queryset, search_term), False
+        found = complaint_search_found(queryset, search_term)
+        # The changelist asks for its paginator after the search, on the same
+        # request, with the queryset searched (filters are applied before the
+        # search): what the search learnt of the list's length goes along.
+        request.complaint_search_found = found  # type: ignore[attr-defined]
+        return found.queryset, False
+
+    def get_paginator(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        per_page: int,
+        orphans: int = 0,
+        allow_empty_first_page: bool = True,
+    ) -> EstimatedCountPaginator:
+        found: Found | None = getattr(request, "complaint_search_found", None)
+        return EstimatedCountPaginator(
+            queryset, per_page, orphans, allow_empty_first_page, found=found
+        )
 
     # --- Bulk actions ------------------------------------------------------------
 

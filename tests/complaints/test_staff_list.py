@@ -96,6 +96,38 @@ def test_past_the_cap_postgresql_gives_its_estimate_and_the_page_says_so(
     assert "LIMIT 4" in counts[0]
 
 
+@pytest.mark.postgres
+def test_a_rare_words_list_is_counted_by_the_search_not_again(client, superuser, representative):
+    client.force_login(superuser)
+    make(3, representative)
+    make_complaint(subject="Kargo", description="Kutu ezik geldi.", email="k@example.com")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(CHANGELIST, {"q": "modem"})
+    assert response.context["cl"].result_count == 3
+    assert response.context["cl"].paginator.is_estimate is False
+    assert not [q for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+
+
+@pytest.mark.postgres
+def test_a_common_word_past_the_cap_is_estimated_without_counting(
+    client, superuser, representative, monkeypatch
+):
+    from complaints import search
+
+    # The search stopped reading past FEW_MATCHES: the list is longer than the cap.
+    monkeypatch.setattr(search, "FEW_MATCHES", 3)
+    monkeypatch.setattr(pagination, "EXACT_UP_TO", 3)
+    client.force_login(superuser)
+    make(5, representative)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(CHANGELIST, {"q": "modem"})
+    cl = response.context["cl"]
+    assert cl.paginator.is_estimate is True
+    assert cl.result_count >= 4
+    assert len(cl.result_list) == 5
+    assert not [q for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+
+
 def test_the_assignee_filter_lists_who_can_be_assigned(client, superuser, representative):
     UserFactory(username="left", groups=[])  # staff, in no assignable group
     client.force_login(superuser)
