@@ -4,17 +4,21 @@ here writes a field of a complaint directly."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -34,8 +38,24 @@ from .pagination import EstimatedCountPaginator
 from .workbench import WorkbenchMixin
 
 
+class _FetchedChoices(ModelChoiceIterator):
+    """The choices from one plain SELECT. Django's iterator() is a server-side
+    cursor on PostgreSQL (DECLARE, FETCH, CLOSE): three round trips for a dozen
+    categories, on every view of the list (6-12 ms at 1M under load, issue 15)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in list(self.queryset):
+            yield self.choice(obj)
+
+
+class _CategoryChoiceField(forms.ModelChoiceField):
+    iterator = _FetchedChoices
+
+
 class ComplaintActionForm(ActionForm):
-    category = forms.ModelChoiceField(
+    category = _CategoryChoiceField(
         label=_("category (for “classify”)"),
         queryset=Category.objects.filter(active=True),
         required=False,
@@ -151,6 +171,16 @@ class ComplaintAdmin(DecisionCallMixin, WorkbenchMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    def action_checkbox(self, obj: Complaint) -> SafeString:
+        # Django's markup, formatted directly: it renders a CheckboxInput through
+        # the form templates for each row, a sixth of a 50-row page's time.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Complaint | None = None) -> list[str]:
         return [

@@ -5,9 +5,9 @@ Django's tag asks ``SELECT DISTINCT date_trunc(...)`` over the whole filtered
 list for the years (then months, days) that have complaints: half a second at
 a million rows, on every view. Here the choices are every year, month or day
 between the first and the last complaint of the list, from one ``MIN/MAX``
-query that the ``received_at`` index answers; a period in between without a
-complaint shows an empty list when chosen. Links, titles and the template are
-Django's own (its ``date_hierarchy`` is called with this queryset in place).
+query that the ``received_at`` index answers (asked once per view); a period
+in between without a complaint shows an empty list when chosen. Links, titles
+and the template are Django's own (its ``date_hierarchy`` is called with this queryset in place).
 """
 
 from __future__ import annotations
@@ -35,12 +35,27 @@ def periods_between(first: date, last: date, kind: str) -> list[date]:
 
 
 class _Bounded:
-    """Stands in for the changelist's queryset in Django's tag."""
+    """Stands in for the changelist's queryset in Django's tag. The tag first
+    asks the list's first and last date (to choose the level), and the choices
+    ask the same bounds again: one query answers both."""
 
     def __init__(self, queryset: Any) -> None:
         self._queryset = queryset
+        self._bounds: dict[str, dict[str, Any]] = {}
+
+    def _bounds_of(self, field_name: str) -> dict[str, Any]:
+        if field_name not in self._bounds:
+            self._bounds[field_name] = self._queryset.aggregate(
+                first=Min(field_name), last=Max(field_name)
+            )
+        return self._bounds[field_name]
 
     def aggregate(self, **aggregates: Any) -> dict[str, Any]:
+        first, last = aggregates.get("first"), aggregates.get("last")
+        if set(aggregates) == {"first", "last"} and isinstance(first, Min):
+            field_name = getattr(first.source_expressions[0], "name", "")
+            if first == Min(field_name) and last == Max(field_name):
+                return dict(self._bounds_of(field_name))
         return self._queryset.aggregate(**aggregates)
 
     def datetimes(self, field_name: str, kind: str) -> list[datetime]:
@@ -51,7 +66,7 @@ class _Bounded:
         ]
 
     def dates(self, field_name: str, kind: str) -> list[date]:
-        bounds = self._queryset.aggregate(first=Min(field_name), last=Max(field_name))
+        bounds = self._bounds_of(field_name)
         if bounds["first"] is None or bounds["last"] is None:
             return []
         first, last = bounds["first"], bounds["last"]
