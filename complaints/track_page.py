@@ -27,20 +27,20 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from common.dates import date_shown
+
 from .selectors import PublicStatus, StageStep
 
 
 def _dates() -> Callable[[datetime], str]:
     """The page's DATETIME_FORMAT, as the ``date`` filter gives it (in the
-    current time zone: the stored values are aware, so the filter's
-    template_localtime is localtime; escaped), each distinct date formatted once."""
+    current time zone; escaped), each distinct date formatted once."""
     shown: dict[datetime, str] = {}
 
     def show(value: datetime) -> str:
         found = shown.get(value)
         if found is None:
-            local = timezone.localtime(value)
-            found = shown[value] = escape(formats.date_format(local, "DATETIME_FORMAT"))
+            found = shown[value] = escape(date_shown(value))
         return found
 
     return show
