@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from html import escape
 
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from common.dates import date_shown
 
@@ -48,6 +49,11 @@ def _dates() -> Callable[[datetime], str]:
 
 def _t(message: str) -> str:
     # {% translate %}: the translated text, escaped.
+    return _translated(get_language(), message)
+
+
+@lru_cache(maxsize=128)
+def _translated(language: str | None, message: str) -> str:
     return escape(gettext(message))
 
 
@@ -119,11 +125,23 @@ def _step(step: StageStep, date: Callable[[datetime], str]) -> str:
 _CURRENT_MARK = '<span class="visually-hidden">({})</span>'
 
 
+@lru_cache(maxsize=64)
+def _steps_ahead(language: str | None, stage: str, steps: tuple[StageStep, ...]) -> str:
+    # The stages still ahead (no dates) are the same for every complaint at
+    # this stage: written once per stage and language. The steps are part of
+    # the key, so a page can never get another stage's list.
+    return "".join(_step(step, _no_dates) for step in steps)
+
+
+def _no_dates(value: datetime) -> str:
+    raise AssertionError("a stage ahead has no date")
+
+
 def status_stages_html(status: PublicStatus) -> SafeString:
     """The stages (those reached with their dates) and, after a first change, the history."""
     date = _dates()
     reached = "".join(_step(step, date) for step in status.steps_reached)
-    ahead = "".join(_step(step, date) for step in status.steps_ahead)
+    ahead = _steps_ahead(get_language(), status.stage, tuple(status.steps_ahead))
     parts = [f'<h2>{_t("Stages")}</h2>\n<ol class="stages">\n  {reached}\n  {ahead}\n</ol>\n']
     if len(status.history) > 1:
         rows = "".join(
