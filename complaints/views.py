@@ -25,9 +25,11 @@ from .customer_forms import AnswerForm, CustomerMessageForm
 from .models import Answer, Complaint
 from .recourse import recourse_is_due, recourse_text_current
 from .selectors import (
+    PublicStatus,
     complaint_public_status,
     complaint_public_status_by_number,
 )
+from .track_page import status_facts_html, status_stages_html
 
 
 @require_GET
@@ -69,7 +71,15 @@ def track(request: HttpRequest, tracking_number: str) -> HttpResponse:
         return redirect("complaints:track", tracking_number=complaint.tracking_number)
     if access.access_has_id(request, status.complaint_id):
         return customer_page(request, Complaint.objects.get(pk=status.complaint_id))
-    return render(request, "complaints/track.html", {"status": status})
+    return render(request, "complaints/track.html", _status_context(status))
+
+
+def _status_context(status: PublicStatus, *, subject: str | None = None) -> dict[str, Any]:
+    return {
+        "status": status,
+        "facts": status_facts_html(status, subject=subject),
+        "stages": status_stages_html(status),
+    }
 
 
 def customer_page(
@@ -82,7 +92,7 @@ def customer_page(
 ) -> HttpResponse:
     """The verified customer's page (also re-shown with a refused form's errors)."""
     context: dict[str, Any] = {
-        "status": complaint_public_status(complaint),
+        **_status_context(complaint_public_status(complaint), subject=complaint.subject),
         "complaint": complaint,
         "access": True,
         "conversation": customer_conversation(complaint),

@@ -1,0 +1,38 @@
+"""common.dates.date_shown gives what the templates' ``date`` filter gives (issue 15)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.template import engines
+from django.utils import translation
+
+from common.dates import date_shown
+
+# Every month, both halves of the day, noon and midnight (English shows those
+# as words), across the turn of a year, and a value with microseconds.
+_START = datetime(2026, 12, 31, 20, 59, 59, 123456, tzinfo=UTC)
+_VALUES = [
+    _START + timedelta(days=31 * m, hours=h, minutes=h * 7)
+    for m in range(13)
+    for h in (0, 3, 9, 12, 15, 21)
+]
+_VALUES += [datetime(2026, 6, 1, 9, 0, tzinfo=UTC), datetime(2026, 6, 1, 21, 0, tzinfo=UTC)]
+
+
+@pytest.mark.parametrize("language", ["tr", "en"])
+@pytest.mark.parametrize("format_name", ["DATETIME_FORMAT", "DATE_FORMAT", "c", r"j \o\f F"])
+def test_a_date_is_shown_as_the_date_filter_shows_it(language, format_name):
+    template = engines["django"].from_string(
+        "{% autoescape off %}{{ value|date:format }}{% endautoescape %}"
+    )
+    with translation.override(language):
+        for value in _VALUES:
+            assert date_shown(value, format_name) == template.render(
+                {"value": value, "format": format_name}
+            )
+
+
+def test_the_date_is_in_the_current_time_zone():
+    value = datetime(2026, 6, 1, 21, 30, tzinfo=UTC)  # Istanbul is three hours ahead
+    with translation.override("tr"):
+        assert date_shown(value) == "02 Haziran 2026 00:30"
