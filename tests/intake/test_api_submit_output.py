@@ -1,5 +1,6 @@
-"""The public API's answer to a submission (intake/serializers.py): built from
-the serializer's declared fields, it is what DRF's own path gives."""
+"""The public API's submission serializers (intake/serializers.py), which skip
+DRF's per-request deep copies of their fields: they validate and answer
+exactly as DRF's own path does."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from rest_framework import serializers
 from rest_framework.test import APIRequestFactory
 
-from intake.serializers import PublicSubmitOutputSerializer
+from intake.serializers import PublicSubmitInputSerializer, PublicSubmitOutputSerializer
 from intake.services import intake_submit
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +51,33 @@ def test_a_missing_due_date_is_null():
     answer = PublicSubmitOutputSerializer(complaint).data
     assert answer["resolution_due_at"] is None  # not classified yet
     assert answer["tracking_url"] == f"/track/{complaint.tracking_number}/"
+
+
+class _DeepCopiedInput(PublicSubmitInputSerializer):
+    def get_fields(self):  # DRF's own
+        return serializers.Serializer.get_fields(self)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "Ayşe", "email": "ayse@example.com", "subject": "Konu", "description": "Metin"},
+        {"name": "Ayşe", "email": "yanlış", "subject": "", "description": "x" * 10001},
+        {"name": None, "kind": "başka", "channel": "phone", "privacy_notice_version": 0},
+        {"name": ["liste"], "subject": {"a": 1}, "language": "de", "surprise": True},
+        {"name": "x" * 201, "phone": "1" * 31, "privacy_notice_version": 99999},
+        {},
+    ],
+)
+def test_the_input_is_validated_as_with_drfs_own_field_copies(body):
+    ours, drfs = PublicSubmitInputSerializer(data=body), _DeepCopiedInput(data=body)
+    assert ours.is_valid() == drfs.is_valid()
+    assert ours.errors == drfs.errors
+    if not ours.errors:
+        assert ours.validated_data == drfs.validated_data
+
+
+def test_each_input_serializer_has_its_own_fields():
+    first, second = PublicSubmitInputSerializer(data={}), PublicSubmitInputSerializer(data={})
+    assert first.fields["name"] is not second.fields["name"]
+    assert first.fields["name"].parent is first and second.fields["name"].parent is second
