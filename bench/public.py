@@ -3,7 +3,8 @@ beside a baseline measured in the same run (issue 15, items 1, 2 and 5).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sikayet_bench \\
     REDIS_URL=redis://127.0.0.1:6379/5 \\
-        .venv/bin/python bench/public.py [--rounds 7] [--requests 200] [--against COMMIT]
+        .venv/bin/python bench/public.py [--rounds 7] [--requests 200] [--against COMMIT] \\
+            [--only post_form,post_api] [--profile 25]
 
 Production settings (DEBUG off, the cached template loader, the manifest
 static files) and a broker: a submission's notice is enqueued to Redis, not
@@ -19,6 +20,10 @@ ratios are to that round's /healthz, and the report gives the median over
 the rounds. ``--against COMMIT`` runs the same rounds alternately on a
 checkout of COMMIT (a temporary git worktree, same database) in a subprocess
 of its own, and reports each scenario's CPU against that commit's.
+``--only`` measures some scenarios (/healthz always, as the baseline);
+``--profile N`` runs each scenario once more under cProfile after the rounds
+and prints its N most costly functions by CPU (own time, then cumulative),
+for this tree only.
 
 Writes to the database it is given (complaints, outbox rows) and to the
 broker's default queue, which it empties at the end: use scratch ones.
@@ -27,8 +32,11 @@ broker's default queue, which it empties at the end: use scratch ones.
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import json
 import os
+import pstats
 import shutil
 import statistics
 import subprocess
@@ -159,10 +167,26 @@ def _statements(run: Callable[[int], Any]) -> dict[str, int]:
     }
 
 
-def worker(rounds: int, requests: int) -> None:
+def _profile(name: str, run: Callable[[int], Any], requests: int, top: int) -> None:
+    # CPU time, as the rounds measure: waiting on the database is not counted.
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for i in range(requests):
+        run(i)
+    profiler.disable()
+    for order in ("tottime", "cumulative"):
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats(order).print_stats(top)
+        # Times are totals over the requests: the header says how many.
+        print(f"\n== profile {LABELS[name]}, {requests} requests, by {order}", file=sys.stderr)
+        print(out.getvalue().split("\n", 3)[-1], file=sys.stderr)
+
+
+def worker(rounds: int, requests: int, only: tuple[str, ...], profile: int = 0) -> None:
     """Measure ``rounds`` rounds; one JSON line per round on stdout."""
     state = _setup()
-    runs = _requests(state["numbers"])
+    runs = {name: run for name, run in _requests(state["numbers"]).items() if name in only}
     for name, run in runs.items():
         for i in range(20):  # warm: templates, translations, connections
             status = run(i).status_code
@@ -171,13 +195,16 @@ def worker(rounds: int, requests: int) -> None:
     print(json.dumps({"statements": shape}), flush=True)
     for _round in range(rounds):
         figures = {}
-        for name in SCENARIOS:
+        for name in runs:
             run = runs[name]
             started = time.process_time()
             for i in range(requests):
                 run(i)
             figures[name] = (time.process_time() - started) * 1000 / requests
         print(json.dumps({"cpu_ms": figures}), flush=True)
+    if profile:
+        for name, run in runs.items():
+            _profile(name, run, requests, profile)
     _empty_the_queue()
 
 
@@ -189,7 +216,9 @@ def _empty_the_queue() -> None:
         channel.queue_purge(app.conf.task_default_queue)
 
 
-def _run_tree(tree: Path, rounds: int, requests: int) -> list[dict[str, Any]]:
+def _run_tree(
+    tree: Path, rounds: int, requests: int, only: tuple[str, ...], profile: int = 0
+) -> list[dict[str, Any]]:
     env = {**os.environ, "BENCH_TREE": str(tree)}
     out = subprocess.run(  # noqa: S603 - our own script, our own arguments
         [
@@ -200,9 +229,13 @@ def _run_tree(tree: Path, rounds: int, requests: int) -> list[dict[str, Any]]:
             str(rounds),
             "--requests",
             str(requests),
+            "--only",
+            ",".join(only),
+            "--profile",
+            str(profile),
         ],
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,  # the profile goes to stderr, straight through
         text=True,
         check=True,
     )
@@ -213,13 +246,13 @@ def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def report(results: dict[str, list[dict[str, Any]]]) -> None:
+def report(results: dict[str, list[dict[str, Any]]], only: tuple[str, ...]) -> None:
     for tree, lines in results.items():
         shape = next(line["statements"] for line in lines if "statements" in line)
         rounds = [line["cpu_ms"] for line in lines if "cpu_ms" in line]
         print(f"\n== {tree}: {len(rounds)} rounds, CPU ms per request (median), ratio to /healthz")
         print(f"{'':42} {'cpu ms':>8} {'× healthz':>10} {'SQL':>5} {'txn':>4} {'savept':>6}")
-        for name in SCENARIOS:
+        for name in only:
             cpu = _median([r[name] for r in rounds])
             ratio = _median([r[name] / r["healthz"] for r in rounds])
             s = shape[name]
@@ -232,7 +265,7 @@ def report(results: dict[str, list[dict[str, Any]]]) -> None:
         new_rounds = [line["cpu_ms"] for line in new_lines if "cpu_ms" in line]
         old_rounds = [line["cpu_ms"] for line in old_lines if "cpu_ms" in line]
         print(f"\n== {new} against {old} (rounds alternated), CPU new / old, median of rounds")
-        for name in SCENARIOS:
+        for name in only:
             pairs = [n[name] / o[name] for n, o in zip(new_rounds, old_rounds, strict=False)]
             print(f"{LABELS[name]:42} {_median(pairs):6.2f}")
 
@@ -242,10 +275,27 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--requests", type=int, default=200, help="per scenario and round")
     parser.add_argument("--against", help="a commit to measure alternately (git worktree)")
+    parser.add_argument(
+        "--only",
+        default=",".join(SCENARIOS),
+        help=f"scenarios to measure, comma-separated, of {', '.join(SCENARIOS)} "
+        "(healthz is always measured)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after the rounds, profile each scenario (this tree only): N top functions",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    asked = {name.strip() for name in args.only.split(",") if name.strip()}
+    if unknown := asked - set(SCENARIOS):
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    only = tuple(name for name in SCENARIOS if name in asked or name == "healthz")
     if args.worker:
-        worker(args.rounds, args.requests)
+        worker(args.rounds, args.requests, only, args.profile)
         return
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     here = Path(__file__).resolve().parent.parent
@@ -269,8 +319,10 @@ def main() -> None:
         try:
             # One round per subprocess, alternating, so both see the same load.
             for _round in range(args.rounds):
-                for name, tree in trees.items():
-                    lines = _run_tree(tree, 1, args.requests)
+                last = _round == args.rounds - 1
+                for index, (name, tree) in enumerate(trees.items()):
+                    profile = args.profile if last and index == 0 else 0
+                    lines = _run_tree(tree, 1, args.requests, only, profile)
                     if results[name]:
                         lines = [line for line in lines if "cpu_ms" in line]
                     results[name].extend(lines)
@@ -281,7 +333,7 @@ def main() -> None:
                     check=False,
                     capture_output=True,
                 )
-    report(results)
+    report(results, only)
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
 

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from celery import current_app
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -29,6 +28,7 @@ from . import codes, conf
 from .content import render_notice
 from .errors import DeliveryError, PermanentDeliveryError
 from .models import Kind, Notification, Status
+from .publish import task_publish
 from .transports import transport_for
 
 logger = logging.getLogger(__name__)
@@ -113,7 +113,8 @@ def notification_enqueue(*, notification_id: int, countdown: float | None = None
         options: dict[str, Any] = {"retry": True, "retry_policy": _PUBLISH_RETRY_POLICY}
         if countdown is not None:
             options["countdown"] = countdown
-        current_app.tasks[SEND_TASK].apply_async((notification_id,), **options)
+        # Celery's message, published on a client kept per process (publish.py).
+        task_publish(SEND_TASK, (notification_id,), **options)
     except Exception:
         logger.warning(
             "could not enqueue notification %s; the re-queue sweep will send it",

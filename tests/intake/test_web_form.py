@@ -155,3 +155,30 @@ def test_the_form_calls_feedback_feedback_in_english(client):
     body = client.get("/submit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "opinion" not in body.lower()
     assert "Send us a request, feedback or a complaint" in body
+
+
+def test_the_confirmation_page_reads_its_number_from_a_signed_cookie_not_a_session(client):
+    from django.contrib.sessions.models import Session
+
+    response = client.post("/submit/", form_data())
+    complaint = Complaint.objects.get()
+
+    cookie = response.cookies["intake_done"]
+    assert cookie["path"] == reverse("intake:submitted")
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert complaint.tracking_number in cookie.value  # signed, not hidden: it is shown anyway
+    assert Session.objects.count() == 0
+    page = client.get(reverse("intake:submitted"))
+    assert complaint.tracking_number in page.content.decode()
+
+
+def test_a_confirmation_cookie_changed_to_another_number_goes_back_to_the_form(client):
+    client.post("/submit/", form_data(email="baska@example.com", description="Başka."))
+    other = Complaint.objects.get().tracking_number
+    client.post("/submit/", form_data())
+    number, _, signed = client.cookies["intake_done"].value.partition(":")  # number:time:sig
+    assert number != other
+    client.cookies["intake_done"] = f"{other}:{signed}"
+    response = client.get(reverse("intake:submitted"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("intake:submit")

@@ -1,0 +1,115 @@
+"""The send task's lean publish (notifications/publish.py, issue 15 item 2):
+the message a worker receives is the one Celery's apply_async would have
+sent, and whatever the lean path does not cover still goes through Celery."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from typing import Any
+
+import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from config.celery import app
+from notifications import publish
+from notifications.services import SEND_TASK
+
+celery_app: Any = app
+
+# Fields that differ between any two messages: ids, the delivery tag.
+_PER_MESSAGE_HEADERS = {"id", "root_id"}
+_PER_MESSAGE_PROPERTIES = {"correlation_id", "delivery_tag"}
+
+
+@pytest.fixture
+def own_queue():
+    """The send task routed to a queue of its own on the real broker; nothing consumes it."""
+    queue = f"publish-test-{uuid.uuid4().hex[:8]}"
+    previous = celery_app.conf.task_routes
+    celery_app.conf.task_routes = {SEND_TASK: {"queue": queue}}
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)
+    assert not celery_app.conf.task_always_eager, "REDIS_URL must make tasks go through the broker"
+    try:
+        yield queue
+    finally:
+        celery_app.conf.task_routes = previous
+        celery_app.amqp.flush_routes()
+        celery_app.amqp.__dict__.pop("router", None)
+        with celery_app.connection_for_write() as connection:
+            channel: Any = connection.default_channel
+            channel.queue_delete(queue)
+        celery_app.amqp.queues.pop(queue, None)
+
+
+def _messages(queue: str) -> list[dict[str, Any]]:
+    """The queue's messages, oldest first, with their bodies decoded."""
+    with celery_app.connection_for_write() as connection:
+        channel: Any = connection.default_channel
+        raw = channel.client.lrange(queue, 0, -1)
+    messages = [json.loads(item) for item in reversed(raw)]
+    for message in messages:
+        message["body"] = json.loads(base64.b64decode(message["body"]))
+    return messages
+
+
+def _without_ids(message: dict[str, Any]) -> dict[str, Any]:
+    headers = {k: v for k, v in message["headers"].items() if k not in _PER_MESSAGE_HEADERS}
+    properties = {
+        k: v for k, v in message["properties"].items() if k not in _PER_MESSAGE_PROPERTIES
+    }
+    return {**message, "headers": headers, "properties": properties}
+
+
+@pytest.mark.redis
+def test_the_lean_publish_sends_the_message_apply_async_sends(own_queue):
+    celery_app.tasks[SEND_TASK].apply_async((41,))
+    publish.task_publish(SEND_TASK, (41,))
+
+    by_celery, by_us = _messages(own_queue)
+    assert by_us["headers"]["task"] == SEND_TASK
+    assert by_us["body"][0] == [41]
+    assert by_us["headers"]["id"] != by_celery["headers"]["id"]
+    assert by_us["headers"]["root_id"] == by_us["headers"]["id"]
+    assert by_us["properties"]["correlation_id"] == by_us["headers"]["id"]
+    assert _without_ids(by_us) == _without_ids(by_celery)
+
+
+@pytest.mark.redis
+def test_a_connection_the_broker_closed_is_replaced_and_the_message_still_sent(
+    own_queue, monkeypatch
+):
+    publish.task_publish(SEND_TASK, (1,))
+    broken = publish._local.publisher
+
+    def closed(*args: Any, **kwargs: Any) -> None:
+        raise RedisConnectionError("Connection closed by server.")
+
+    monkeypatch.setattr(broken.client, "lpush", closed)
+    publish.task_publish(SEND_TASK, (2,))
+
+    assert publish._local.publisher is not broken
+    assert [m["body"][0] for m in _messages(own_queue)] == [[1], [2]]
+
+
+@pytest.fixture
+def celery_calls(monkeypatch):
+    calls: list[tuple[Any, dict[str, Any]]] = []
+    task = celery_app.tasks[SEND_TASK]
+    monkeypatch.setattr(task, "apply_async", lambda args, **options: calls.append((args, options)))
+    return calls
+
+
+def test_with_tasks_run_in_process_celery_runs_the_task(celery_calls):
+    assert celery_app.conf.task_always_eager
+    publish.task_publish(SEND_TASK, (5,), retry=True)
+    assert celery_calls == [((5,), {"retry": True})]
+
+
+@pytest.mark.redis
+def test_a_send_at_a_later_time_goes_through_celery(own_queue, celery_calls):
+    publish.task_publish(SEND_TASK, (6,), countdown=30)
+    assert celery_calls == [((6,), {"countdown": 30})]
+    assert _messages(own_queue) == []
