@@ -25,6 +25,7 @@ class Command(BaseCommand):
         result = figures_rebuild()
         self.stdout.write(
             f"Daily figures rebuilt from {result.complaints} complaints: "
-            f"{result.daily_rows} daily rows, {result.root_cause_rows} root-cause rows "
+            f"{result.daily_rows} daily rows, {result.root_cause_rows} root-cause rows, "
+            f"{result.histogram_rows} histogram rows "
             f"({time.monotonic() - started:.1f} s)."
         )
