@@ -212,3 +212,39 @@ class DailyRootCause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.span} {self.day.isoformat()} {self.root_cause_id}"
+
+
+class DailyHistogram(models.Model):
+    """How many complaints received on one day (or in one week) met a target after
+    business seconds in one bucket (sla.histograms): the period's medians and 90th
+    percentiles are read from these rows instead of from one row per complaint.
+
+    One set of rows per single filter of the dashboard: ``dimension`` "all"
+    (every complaint, ``value`` ""), or "priority" / "channel" / "category"
+    with its ``value`` (the category's id as text). Keyed on one dimension at a
+    time, not on their cross product, which would hold about a row per complaint.
+    """
+
+    span = models.CharField(max_length=4, choices=Span.choices, default=Span.DAY)
+    day = models.DateField()  # the first day of the span (a Monday for a week)
+    target = models.CharField(max_length=12)  # sla.targets: "ack", "resolution"
+    dimension = models.CharField(max_length=8)
+    value = models.CharField(max_length=12, blank=True)
+    bucket = models.IntegerField()  # the bucket's lowest business second
+    complaints = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily histogram")
+        verbose_name_plural = _("daily histograms")
+        default_permissions = ()
+        constraints = [
+            # Dimension and value first: a period's rows for one filter are one
+            # range of the index (the unique key serves every query).
+            models.UniqueConstraint(
+                fields=["dimension", "value", "span", "day", "target", "bucket"],
+                name="sla_daily_histogram_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.span} {self.day.isoformat()} {self.target} {self.dimension}={self.value}"

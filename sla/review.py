@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sla.statistics import DashboardFilters, compliance, reporting_memory, timings
+from sla.statistics import DashboardFilters, compliance, reporting_memory
 from sla.targets import sla_time_zone
+from sla.timings import timings
 
 
 def period_figures(*, start: datetime, end: datetime, now: datetime) -> dict[str, Any]:

@@ -29,7 +29,6 @@ from sla.statistics import (
     reporting_memory,
 )
 from sla.statistics import compliance as period_compliance
-from sla.statistics import timings as period_timings
 from sla.targets import (
     ACK,
     RESOLUTION,
@@ -41,6 +40,8 @@ from sla.targets import (
     sla_state_q,
     sla_time_zone,
 )
+from sla.timings import timings as period_timings
+from sla.timings import timings_precision
 
 # --- Dashboard ---------------------------------------------------------------------------
 
@@ -93,6 +94,13 @@ class Dashboard:
     reopened: int
     categories: dict[int, str] = field(default_factory=dict)
     root_causes: list[tuple[str, int]] = field(default_factory=list)
+    # The timings' relative precision (sla.timings), None when exact.
+    timings_precision: float | None = None
+
+    @property
+    def timings_precision_percent(self) -> float | None:
+        precision = self.timings_precision
+        return None if precision is None else round(100.0 * precision, 1)
 
     @property
     def reopen_rate(self) -> float | None:
@@ -142,6 +150,7 @@ def dashboard_get(
         reopened=reopened,
         categories=categories,
         root_causes=root_causes,
+        timings_precision=timings_precision(filters),
     )
 
 

@@ -17,10 +17,8 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import (
-    Aggregate,
     Count,
     DateField,
-    FloatField,
     IntegerField,
     Q,
     Sum,
@@ -33,7 +31,7 @@ from complaints.models import Channel, Priority
 from sla import conf
 from sla.models import ComplaintFigures, DailyFigures, Span
 from sla.rollup import COUNTED
-from sla.targets import ACK, RESOLUTION, TARGETS, sla_time_zone
+from sla.targets import TARGETS, sla_time_zone
 
 # --- Filters ---------------------------------------------------------------------------
 
@@ -65,9 +63,28 @@ class DashboardFilters:
         return period & self._dimensions_q(category="category")
 
     def rollup_q(self) -> Q:
-        """The period and the same choices, on the daily and weekly rows (sla.rollup):
-        the whole weeks inside the period from week rows, the days around them
-        from day rows."""
+        """The period and the same choices, on the daily and weekly rows (sla.rollup)."""
+        return self.spans_q() & self._dimensions_q(category="category")
+
+    def single_filter(self) -> tuple[str, str] | None:
+        """The one filter chosen, as the histograms name it (sla.histograms):
+        ("all", "") when none, None when several combine."""
+        chosen = [
+            (name, value)
+            for name, value in (
+                ("priority", self.priority),
+                ("channel", self.channel),
+                ("category", str(self.category_id or "")),
+            )
+            if value
+        ]
+        if len(chosen) > 1:
+            return None
+        return chosen[0] if chosen else ("all", "")
+
+    def spans_q(self) -> Q:
+        """The period on the daily and weekly rows: the whole weeks inside the
+        period from week rows, the days around them from day rows."""
         first_monday = self.date_from + timedelta(days=(7 - self.date_from.weekday()) % 7)
         last_sunday = self.date_to - timedelta(days=(self.date_to.weekday() + 1) % 7)
         if first_monday + timedelta(days=6) > last_sunday:  # no whole week inside
@@ -78,7 +95,7 @@ class DashboardFilters:
                 | Q(span=Span.DAY, day__gte=self.date_from, day__lt=first_monday)
                 | Q(span=Span.DAY, day__gt=last_sunday, day__lte=self.date_to)
             )
-        return spans & self._dimensions_q(category="category")
+        return spans
 
     def _dimensions_q(self, *, category: str) -> Q:
         q = Q()
@@ -275,8 +292,10 @@ def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any,
         .order_by()
     )
     inner, params = counted.union(overdue, all=True).query.sql_with_params()
+    # Cast back to integers in SQL (SUM of integers is a numeric on PostgreSQL):
+    # converting a year's 30,000 Decimals in Python took longer than the query.
     sums = ", ".join(
-        f"SUM(g.{qn(name)})"
+        f"CAST(SUM(g.{qn(name)}) AS BIGINT)"
         for name in ("n", *(f"s_{c}" for c in COUNTED), *(f"{t.name}_due_passed" for t in TARGETS))
     )
     # Plain SQL for what the ORM cannot say (grouping a UNION again); the
@@ -290,8 +309,7 @@ def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any,
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    # SUM of integers is a numeric on PostgreSQL: back to ints.
-    return [(_as_date(row[0]), row[1], row[2], *(int(v) for v in row[3:])) for row in rows]
+    return [(_as_date(row[0]), *row[1:]) for row in rows]
 
 
 def _as_date(value: Any) -> date:
@@ -301,67 +319,3 @@ def _as_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
-
-
-class _Percentiles(Aggregate):
-    """PostgreSQL's percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY x).
-
-    The array form sorts the column once for both fractions.
-    """
-
-    function = "PERCENTILE_CONT"
-    name = "Percentiles"
-    template = "%(function)s(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-    def __init__(self, expression: str, **extra: Any) -> None:
-        from django.contrib.postgres.fields import ArrayField
-
-        super().__init__(expression, output_field=ArrayField(FloatField()), **extra)
-
-
-def timings(filters: DashboardFilters) -> dict[str, float | None]:
-    """Median and 90th percentile of the business hours to acknowledgement and to
-    decision, for complaints received in the period.
-
-    The business seconds are computed once per complaint, in Python with the
-    calendar, when the target is met (sla.services), and stored; here they are
-    aggregated. On PostgreSQL that is percentile_cont, one query whatever the
-    number of rows; other databases (SQLite in development) read the column
-    and sort it here, still one query.
-    """
-    # The complaints' figures hold each complaint's business seconds in a narrow
-    # table whose index covers the period, the filters and both columns.
-    queryset = ComplaintFigures.objects.filter(filters.figures_q())
-    columns = {"ack": f"{ACK.name}_seconds", "decision": f"{RESOLUTION.name}_seconds"}
-    result: dict[str, float | None] = {}
-    if connection.vendor == "postgresql":
-        found = queryset.aggregate(
-            **{name: _Percentiles(column) for name, column in columns.items()}
-        )
-        for name, values in found.items():
-            p50, p90 = values or (None, None)
-            result[f"{name}_p50"] = None if p50 is None else round(p50 / 3600.0, 1)
-            result[f"{name}_p90"] = None if p90 is None else round(p90 / 3600.0, 1)
-        return result
-    samples: dict[str, list[int]] = {name: [] for name in columns}
-    for ack, decision in queryset.values_list(*columns.values()).iterator():
-        if ack is not None:
-            samples["ack"].append(ack)
-        if decision is not None:
-            samples["decision"].append(decision)
-    for name, values in samples.items():
-        values.sort()
-        result[f"{name}_p50"] = _percentile_cont(values, 0.5)
-        result[f"{name}_p90"] = _percentile_cont(values, 0.9)
-    return result
-
-
-def _percentile_cont(values: list[int], fraction: float) -> float | None:
-    # Same interpolation as PostgreSQL's percentile_cont, so both agree.
-    if not values:
-        return None
-    position = fraction * (len(values) - 1)
-    low = int(position)
-    high = min(low + 1, len(values) - 1)
-    value = values[low] + (values[high] - values[low]) * (position - low)
-    return round(value / 3600.0, 1)

@@ -140,8 +140,11 @@ def root_causes_from_complaints(
     return [(row["root_cause__name_tr"], row["n"]) for row in rows]
 
 
-def timings_from_complaints(filters: DashboardFilters) -> dict[str, float | None]:
-    """Median and 90th percentile business hours, sorted here from the complaints' columns."""
+def timings_from_complaints(
+    filters: DashboardFilters, *, rounded: bool = True
+) -> dict[str, float | None]:
+    """Median and 90th percentile business hours, sorted here from the complaints' columns
+    (to a tenth of an hour, as the dashboard shows them, unless ``rounded`` is False)."""
     values: dict[str, list[int]] = {"ack": [], "decision": []}
     rows = Complaint.objects.filter(filters.period_q(), filters.complaint_q()).values_list(
         "ack_business_seconds", "resolution_business_seconds"
@@ -155,14 +158,15 @@ def timings_from_complaints(filters: DashboardFilters) -> dict[str, float | None
     for name, found in values.items():
         found.sort()
         for label, fraction in (("p50", 0.5), ("p90", 0.9)):
-            result[f"{name}_{label}"] = _percentile(found, fraction)
+            result[f"{name}_{label}"] = _percentile(found, fraction, rounded=rounded)
     return result
 
 
-def _percentile(values: list[int], fraction: float) -> float | None:
+def _percentile(values: list[int], fraction: float, *, rounded: bool) -> float | None:
     if not values:
         return None
     position = fraction * (len(values) - 1)
     low = int(position)
     high = min(low + 1, len(values) - 1)
-    return round((values[low] + (values[high] - values[low]) * (position - low)) / 3600.0, 1)
+    hours = (values[low] + (values[high] - values[low]) * (position - low)) / 3600.0
+    return round(hours, 1) if rounded else hours

@@ -31,3 +31,14 @@ def test_the_dashboard_writes_turkish_percentages(client, manager, representativ
     body = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="tr").content.decode()
     assert "%100,0" in body
     assert "100,0&nbsp;%" not in body
+
+
+def test_a_weekly_row_writes_each_share_as_the_language_does_and_a_dash_for_none():
+    from sla.templatetags.sla_format import week_cells
+
+    with translation.override("tr"):
+        assert week_cells([96.5, None, 100.0]) == (
+            '<td class="num">96,5</td><td class="num">—</td><td class="num">100,0</td>'
+        )
+    with translation.override("en"):
+        assert week_cells([96.5]) == '<td class="num">96.5</td>'

@@ -13,7 +13,9 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
+from sla.models import ComplaintFigures, DailyFigures, DailyHistogram, DailyRootCause
 from sla.rollup import figures_rebuild
 
 
@@ -23,8 +25,17 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         result = figures_rebuild()
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the planner: with those of the emptied tables
+            # it sorted a year's weekly figures instead of hashing them (96 ms
+            # against 185 ms at 1M complaints).
+            tables = (ComplaintFigures, DailyFigures, DailyRootCause, DailyHistogram)
+            with connection.cursor() as cursor:
+                for model in tables:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         self.stdout.write(
             f"Daily figures rebuilt from {result.complaints} complaints: "
-            f"{result.daily_rows} daily rows, {result.root_cause_rows} root-cause rows "
+            f"{result.daily_rows} daily rows, {result.root_cause_rows} root-cause rows, "
+            f"{result.histogram_rows} histogram rows "
             f"({time.monotonic() - started:.1f} s)."
         )

@@ -1,0 +1,75 @@
+"""The daily figures' two SQL writers (sla.rollup, sla.histograms).
+
+``upsert_adding``: INSERT ... VALUES (...), (...) ON CONFLICT DO UPDATE SET
+n = n + excluded.n, so that concurrent transactions add up instead of
+overwriting each other; ``insert_select``: INSERT ... SELECT of a Django
+queryset or of plain SQL, for the set-based rebuild. Both in the SQL of the
+database in use (PostgreSQL, SQLite).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection, models
+
+__all__ = ["column_of", "insert_select", "spans_of", "upsert_adding"]
+
+
+def column_of(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.column)
+
+
+def upsert_adding(
+    model: type[models.Model],
+    key: Sequence[str],
+    counts: Sequence[str],
+    rows: Sequence[tuple[tuple[Any, ...], list[int]]],
+) -> None:
+    rows = [(k, c) for k, c in rows if any(c)]
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    opts = model._meta
+    table = qn(opts.db_table)
+    key_columns = [qn(column_of(model, name)) for name in key]
+    count_columns = [qn(column_of(model, name)) for name in counts]
+    width = len(key_columns) + len(count_columns)
+    values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(rows))
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in count_columns)
+    # Names from our own models' metadata, values as parameters.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(key_columns + count_columns)}) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
+    )
+    params: list[Any] = []
+    for key_values, count_values in rows:
+        params.extend(
+            connection.ops.adapt_datefield_value(v) if isinstance(v, date) else v
+            for v in key_values
+        )
+        params.extend(count_values)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def insert_select(model: type[models.Model], fields: Sequence[str], select: Any) -> None:
+    """INSERT INTO model (fields) SELECT ...; ``select`` a queryset or (sql, params)."""
+    # A queryset's SELECT is Django's, compiled for this database; its columns
+    # come in the order of ``fields`` (values()'s order, then the later annotations).
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(column_of(model, name)) for name in fields)
+    sql, params = select if isinstance(select, tuple) else select.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} ({columns}) {sql}", params)
+
+
+def spans_of(day: date) -> tuple[tuple[str, date], tuple[str, date]]:
+    """The rows a day of receipt adds to: its own and its week's (from the Monday)."""
+    from sla.models import Span
+
+    return (Span.DAY.value, day), (Span.WEEK.value, day - timedelta(days=day.weekday()))
