@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, Q, Subquery, When
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -114,20 +114,27 @@ class _Labels:
 def queue_rows(
     *, filters: DashboardFilters, now: datetime, kind: str, categories: dict[int, str]
 ) -> list[ListRow]:
-    """One work queue, most urgent first (the earlier due date of its targets)."""
+    """One work queue, most urgent first: by the due date of the acknowledgement
+    when it is in the queue, else of the resolution."""
     conditions = queue_conditions(kind, now)
-    values = (
+    queue_due = Case(When(conditions[ACK], then=F(ACK.due)), default=F(RESOLUTION.due))
+    # Two steps in one statement: the queue's ids, from the open complaints'
+    # covering index alone (sla_open_dashboard, sla/0008, PostgreSQL), then the
+    # columns shown for those rows only, instead of every queued row's heap
+    # page (10k breached at 1M).
+    urgent = (
         Complaint.objects.filter(stage__in=OPEN_STAGES)
         .filter(filters.complaint_q())
         .filter(conditions[ACK] | conditions[RESOLUTION])
-        .annotate(
-            queue_due=Case(
-                When(conditions[ACK], then=F(ACK.due)),
-                default=F(RESOLUTION.due),
-            )
-        )
+        .annotate(queue_due=queue_due)
         .order_by("queue_due", "pk")
-        .values(*_COLUMNS)[: conf.dashboard_list_size()]
+        .values("pk")[: conf.dashboard_list_size()]
+    )
+    values = (
+        Complaint.objects.filter(pk__in=Subquery(urgent))
+        .annotate(queue_due=queue_due)
+        .order_by("queue_due", "pk")
+        .values(*_COLUMNS)
     )
     labels = _Labels()
     today_ends = end_of_today(now)

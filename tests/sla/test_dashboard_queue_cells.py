@@ -2,6 +2,7 @@
 exactly what the template's filters printed before (docs/performance.md,
 "The last step: rendering and queries")."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -9,8 +10,10 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from complaints.models import Complaint
+from complaints.workflow import OPEN_STAGES
 from sla.selectors import dashboard_get
 from sla.statistics import DashboardFilters, default_period
+from sla.targets import TARGETS
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +49,11 @@ def test_a_queue_row_prints_what_the_template_filters_printed(receive, language)
 
     assert len(row.subject_short) == 60
     assert after == before
+
+
+def test_the_covering_index_covers_every_open_stage_and_every_column_a_queue_filters_on():
+    migration = importlib.import_module("sla.migrations.0008_open_dashboard_index")
+    filtered = {"channel", "category_id", *(c for t in TARGETS for c in t.state_columns)}
+
+    assert tuple(stage.value for stage in OPEN_STAGES) == migration.OPEN_STAGES
+    assert filtered <= set(migration.COLUMNS)
