@@ -1,6 +1,7 @@
 # The dashboard's covering index of the open complaints (docs/performance.md,
-# "The last step: rendering and queries (dash2)"): the open summary's GROUP BY
-# and the work queues' choice of ids read it alone (index-only scans), not one
+# "The last step: rendering and queries (dash2)"): the open summary's GROUP BY,
+# the work queues' choice of ids and the closure panel's count of complaints
+# waiting on the customer read it alone (index-only scans), not one
 # heap page per open complaint. PostgreSQL only (INCLUDE); on SQLite nothing.
 # Not in Complaint.Meta: it serves the SLA dashboard only, and lives with it.
 
@@ -30,6 +31,7 @@ COLUMNS = (
     "resolution_met_at",
     "resolution_at_risk_after",
     "resolution_paused_at",
+    "waiting_on_customer_since",
 )
 
 
