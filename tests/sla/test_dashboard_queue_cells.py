@@ -9,45 +9,59 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from complaints.models import Complaint
+from complaints.models import Complaint, Priority
 from complaints.workflow import OPEN_STAGES
 from sla.selectors import dashboard_get
 from sla.statistics import DashboardFilters, default_period
 from sla.targets import TARGETS
+from tests.factories import category
 
 pytestmark = pytest.mark.django_db
 
-# The cells as the queue template wrote them with its filters, row by row.
+# A row as the queue template wrote it with its filters, cell by cell, before
+# sla/templatetags/sla_queue.py wrote it in one call.
 BY_FILTERS = Template(
-    "{% load i18n %}"
-    "<a href=\"{% url 'admin:complaints_complaint_change' row.pk %}\">{{ row.tracking_number }}</a>"
-    "<td>{{ row.subject|truncatechars:60 }}</td>"
-    "<time datetime=\"{{ row.due_at|date:'c' }}\">"
-    "{{ row.due_at|date:'SHORT_DATETIME_FORMAT' }}</time>"
-    "<span>{{ row.state.label }}</span>"
+    """{% load i18n %}<tr>
+        <td><a class="sla-mono" href="{% url 'admin:complaints_complaint_change' row.pk %}">\
+{{ row.tracking_number }}</a></td>
+        <td>{{ row.subject|truncatechars:60 }}</td>
+        <td>{{ row.target_label }}</td>
+        <td><time datetime="{{ row.due_at|date:'c' }}">\
+{{ row.due_at|date:"SHORT_DATETIME_FORMAT" }}</time></td>
+        <td><span class="sla-badge sla-{{ row.state }}">{{ row.state.label }}</span></td>
+        <td>{% if row.priority %}<span class="sla-prio sla-prio-{{ row.priority }}">\
+{{ row.priority_label }}</span>{% else %}—{% endif %}</td>
+        <td>{{ row.stage_label }}</td>
+        <td>{{ row.channel_label }}</td>
+        <td>{{ row.category|default:"—" }}</td>
+        <td>{{ row.assignee|default:"—" }}</td>
+      </tr>"""
 )
-PRECOMPUTED = Template(
-    '<a href="{{ row.href }}">{{ row.tracking_number }}</a>'
-    "<td>{{ row.subject_short }}</td>"
-    '<time datetime="{{ row.due_iso }}">{{ row.due_text }}</time>'
-    "<span>{{ row.state_label }}</span>"
-)
+IN_ONE_CALL = Template("{% load sla_queue %}{{ row|queue_row }}")
 
 
 @pytest.mark.parametrize("language", ["tr", "en"])
-def test_a_queue_row_prints_what_the_template_filters_printed(receive, language):
+@pytest.mark.parametrize("classified", [False, True], ids=["not classified", "classified"])
+def test_a_queue_row_prints_what_the_template_filters_printed(
+    receive, representative, language, classified
+):
     long_subject = "Kartımdan iki kez çekim yapıldı & iade <hâlâ> yapılmadı, " * 3
-    late = receive(at=timezone.now() - timedelta(days=3), subject=long_subject)
+    late = receive(at=timezone.now() - timedelta(days=3))
     Complaint.objects.filter(pk=late.pk).update(subject=long_subject)
+    if classified:
+        Complaint.objects.filter(pk=late.pk).update(
+            priority=Priority.HIGH, category=category("financial"), assignee=representative
+        )
     start, end = default_period(timezone.localdate())
 
     with translation.override(language):
         board = dashboard_get(filters=DashboardFilters(date_from=start, date_to=end))
         [row] = [r for r in board.breached if r.pk == late.pk]
         before = BY_FILTERS.render(Context({"row": row}))
-        after = PRECOMPUTED.render(Context({"row": row}))
+        after = IN_ONE_CALL.render(Context({"row": row}))
 
     assert len(row.subject_short) == 60
+    assert ("—" in after) is not classified
     assert after == before
 
 
