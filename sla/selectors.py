@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Category, Complaint, Priority, Stage
+from complaints.models import Category, Complaint, Priority
 from complaints.workflow import OPEN_STAGES
-from sla import conf
 from sla.models import DailyRootCause
+from sla.queues import ListRow, queue_conditions, queue_rows
 from sla.statistics import (
     DashboardFilters,
     Series,
@@ -32,13 +32,7 @@ from sla.statistics import compliance as period_compliance
 from sla.targets import (
     ACK,
     RESOLUTION,
-    TARGETS,
-    SlaState,
-    Target,
     sla_state_case,
-    sla_state_of,
-    sla_state_q,
-    sla_time_zone,
 )
 from sla.timings import timings as period_timings
 from sla.timings import timings_precision
@@ -54,22 +48,6 @@ AGEING_BUCKETS: tuple[tuple[Any, int, int | None], ...] = (
     (_("10–30 days"), 10, 30),
     (_("30 days or more"), 30, None),
 )
-
-
-@dataclass
-class ListRow:
-    pk: int
-    tracking_number: str
-    subject: str
-    stage_label: str
-    priority: str
-    priority_label: str
-    channel_label: str
-    category: str
-    assignee: str
-    target_label: str
-    due_at: datetime | None
-    state: SlaState
 
 
 @dataclass
@@ -138,9 +116,9 @@ def dashboard_get(
         open_total=sum(open_totals.values()),
         ageing=ageing,
         counts=counts,
-        due_today=_list(filters, now, "due_today", categories),
-        at_risk=_list(filters, now, "at_risk", categories),
-        breached=_list(filters, now, "breached", categories),
+        due_today=queue_rows(filters=filters, now=now, kind="due_today", categories=categories),
+        at_risk=queue_rows(filters=filters, now=now, kind="at_risk", categories=categories),
+        breached=queue_rows(filters=filters, now=now, kind="breached", categories=categories),
         weeks=weeks,
         compliance=compliance,
         overall=overall,
@@ -177,27 +155,6 @@ def _open() -> QuerySet[Complaint]:
     return Complaint.objects.filter(stage__in=OPEN_STAGES)
 
 
-def _end_of_today(now: datetime) -> datetime:
-    local = now.astimezone(sla_time_zone())
-    return datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=sla_time_zone())
-
-
-def _due_today_q(target: Target, now: datetime) -> Q:
-    return Q(
-        **{
-            f"{target.met}__isnull": True,
-            f"{target.due}__gt": now,
-            f"{target.due}__lt": _end_of_today(now),
-        }
-    )
-
-
-def _queue_conditions(kind: str, now: datetime) -> dict[Target, Q]:
-    if kind == "due_today":
-        return {t: _due_today_q(t, now) for t in TARGETS}
-    return {t: sla_state_q(target=t, state=kind, now=now) for t in TARGETS}
-
-
 def _open_summary(
     filters: DashboardFilters, now: datetime
 ) -> tuple[list[dict[str, Any]], dict[str, int], list[tuple[str, int]], dict[str, int]]:
@@ -209,7 +166,7 @@ def _open_summary(
             q &= Q(received_at__gt=now - timedelta(days=upper))
         aggregates[f"age{index}"] = Count("pk", filter=q)
     for kind in ("due_today", "at_risk", "breached"):
-        conditions = _queue_conditions(kind, now)
+        conditions = queue_conditions(kind, now)
         aggregates[kind] = Count("pk", filter=conditions[ACK] | conditions[RESOLUTION])
     rows = cast(
         list[dict[str, Any]],
@@ -244,68 +201,6 @@ def _open_summary(
     ]
     ageing = [(str(label), ages[i]) for i, (label, _lo, _hi) in enumerate(AGEING_BUCKETS)]
     return open_rows, {k: totals.get(k, 0) for k in keys}, ageing, counts
-
-
-def _list(
-    filters: DashboardFilters, now: datetime, kind: str, categories: dict[int, str]
-) -> list[ListRow]:
-    """One of the work queues: open complaints whose next target is due today, at risk
-    or breached, most urgent first; at most SLA_DASHBOARD_LIST_SIZE rows."""
-    conditions = _queue_conditions(kind, now)
-    queryset = (
-        _open()
-        .filter(filters.complaint_q())
-        .filter(conditions[ACK] | conditions[RESOLUTION])
-        .annotate(
-            queue_due=Case(
-                When(conditions[ACK], then=F(ACK.due)),
-                default=F(RESOLUTION.due),
-            )
-        )
-        .select_related("assignee")
-        .only(
-            "pk",
-            "tracking_number",
-            "subject",
-            "stage",
-            "priority",
-            "channel",
-            "category_id",
-            "assignee__username",
-            *(column for t in TARGETS for column in t.state_columns),
-        )
-        .order_by("queue_due", "pk")[: conf.dashboard_list_size()]
-    )
-    end_of_today = _end_of_today(now)
-
-    def matches(complaint: Complaint, target: Target) -> bool:
-        if kind == "due_today":
-            due = getattr(complaint, target.due)
-            met = getattr(complaint, target.met)
-            return met is None and due is not None and now < due < end_of_today
-        return sla_state_of(complaint=complaint, target=target, now=now) == kind
-
-    rows = []
-    for complaint in queryset:
-        target = next((t for t in TARGETS if matches(complaint, t)), RESOLUTION)
-        state = sla_state_of(complaint=complaint, target=target, now=now)
-        rows.append(
-            ListRow(
-                pk=complaint.pk,
-                tracking_number=complaint.tracking_number,
-                subject=complaint.subject,
-                stage_label=str(Stage(complaint.stage).label),
-                priority=complaint.priority,
-                priority_label=complaint.get_priority_display(),
-                channel_label=complaint.get_channel_display(),
-                category=categories.get(complaint.category_id or 0, ""),
-                assignee=complaint.assignee.get_username() if complaint.assignee else "",
-                target_label=str(_("Acknowledgement") if target is ACK else _("Resolution")),
-                due_at=getattr(complaint, target.due),
-                state=state,
-            )
-        )
-    return rows
 
 
 # --- The breach log ----------------------------------------------------------------------
