@@ -5,6 +5,8 @@ and the forms to write, send files and answer (complaints.customer_views)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from common.shells import Shell
 
 from . import access, tracking
 from .conversation import (
@@ -71,7 +75,35 @@ def track(request: HttpRequest, tracking_number: str) -> HttpResponse:
         return redirect("complaints:track", tracking_number=complaint.tracking_number)
     if access.access_has_id(request, status.complaint_id):
         return customer_page(request, Complaint.objects.get(pk=status.complaint_id))
-    return render(request, "complaints/track.html", _status_context(status))
+    if messages.get_messages(request):
+        return render(request, "complaints/track.html", _status_context(status))
+    # Nothing to tell but the status: the page's shell, completed (common/shells.py).
+    return _STATUS_PAGE.render(
+        request,
+        {
+            "tracking_number": status.tracking_number,
+            "facts": status_facts_html(status),
+            "stages": status_stages_html(status),
+        },
+    )
+
+
+def _status_shell_context(marks: Mapping[str, str], vary: tuple[Any, ...]) -> dict[str, Any]:
+    return {
+        "status": SimpleNamespace(tracking_number=marks["tracking_number"]),
+        "facts": marks["facts"],
+        "stages": marks["stages"],
+    }
+
+
+# The status page of anyone holding the number, as track.html renders it
+# without messages and without the customer's access.
+_STATUS_PAGE = Shell(
+    "complaints/track.html",
+    holes=("tracking_number", "facts", "stages"),
+    context=_status_shell_context,
+    plain=("tracking_number",),  # in the link to the code page
+)
 
 
 def _status_context(status: PublicStatus, *, subject: str | None = None) -> dict[str, Any]:

@@ -1,15 +1,15 @@
 import uuid
-from functools import partial
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
+from common.shells import Shell
 from complaints.models import Channel, NoticeGiven
 from complaints.privacy import privacy_notice_current
 from complaints.selectors import complaint_get_by_tracking_number
@@ -35,14 +35,13 @@ def submit(request: HttpRequest) -> HttpResponse:
         return _submit_post(request)
     # Back from switching the language: what was typed is still there.
     initial = language_draft_pop(request)
-    # Nothing typed: the form is the same for every visitor (but its CSRF
-    # token and submission id), rendered once (common/fragments.py).
-    blank = not initial
     notice = privacy_notice_current()
+    if not initial:
+        # Nothing typed: the form is the same for every visitor but its CSRF
+        # token and submission id, a shell completed (common/shells.py).
+        return _BLANK_PAGE.render(request, {"submission_id": str(uuid.uuid4())}, vary=(notice,))
     initial.setdefault("privacy_notice_version", notice.version if notice is not None else "")
-    # Built only when the template renders the fields (not from the fragment).
-    form = SimpleLazyObject(partial(SubmitForm, initial=initial))
-    return _page(request, form, notice, blank=blank, status=200)
+    return _page(request, SubmitForm(initial=initial), notice, status=200)
 
 
 def _submit_post(request: HttpRequest) -> HttpResponse:
@@ -88,20 +87,28 @@ def _submit_post(request: HttpRequest) -> HttpResponse:
                 samesite="Lax",
             )
             return response
-    return _page(request, form, privacy_notice_current(), blank=False, status=400)
+    return _page(request, form, privacy_notice_current(), status=400)
 
 
-def _page(
-    request: HttpRequest, form: Any, notice: Any, *, blank: bool, status: int
-) -> HttpResponse:
-    context = {
-        "form": form,
+def _page(request: HttpRequest, form: SubmitForm, notice: Any, *, status: int) -> HttpResponse:
+    context = {"form": form, "language_form": "submit-form", "privacy_notice": notice}
+    return render(request, "intake/submit.html", context, status=status)
+
+
+def _blank_shell_context(marks: Mapping[str, str], vary: tuple[Any, ...]) -> dict[str, Any]:
+    (notice,) = vary
+    version = notice.version if notice is not None else ""
+    return {
+        "form": SubmitForm(initial={"privacy_notice_version": version}),
         "language_form": "submit-form",
         "privacy_notice": notice,
-        "blank_form": blank,
-        "submission_id": uuid.uuid4() if blank else None,
+        "blank_form": True,
+        "submission_id": marks["submission_id"],
     }
-    return render(request, "intake/submit.html", context, status=status)
+
+
+# The form as every visitor first sees it, per language and notice version.
+_BLANK_PAGE = Shell("intake/submit.html", holes=("submission_id",), context=_blank_shell_context)
 
 
 def submitted(request: HttpRequest) -> HttpResponse:

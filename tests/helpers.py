@@ -1,6 +1,7 @@
 """Moving a complaint along the happy path, for tests that need one in a given stage."""
 
 from complaints.models import Answer, Channel, Complaint, Stage
+from complaints.selectors import PublicStatus, complaint_public_status_by_number
 from complaints.services import complaint_transition
 
 from .factories import category, root_cause
@@ -39,3 +40,10 @@ def advance(complaint: Complaint, to: Stage, actor) -> Complaint:
         complaint = complaint_transition(complaint=complaint, to=stage, actor=actor, fields=fields)
     assert complaint.stage == to, (complaint.stage, to, order)
     return complaint
+
+
+def public_status(complaint: Complaint) -> PublicStatus:
+    """What the public tracking page shows of the complaint, read afresh."""
+    status = complaint_public_status_by_number(complaint.tracking_number)
+    assert status is not None
+    return status

@@ -3,6 +3,9 @@ keeps what was typed into the page's form, without JavaScript."""
 
 from __future__ import annotations
 
+import re
+import uuid
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -45,22 +48,36 @@ def test_switching_language_keeps_what_was_typed_in_the_form(client):
     assert 'value="request" id="id_kind_1" required checked' in body
 
 
+def _value(page, name: str) -> str | None:
+    """The value the page's form field ``name`` is shown with (None: empty)."""
+    found = re.search(rf'<input[^>]* name="{name}"(?: value="([^"]*)")?', page.content.decode())
+    assert found is not None, name
+    return found.group(1)
+
+
 def test_the_kept_input_is_given_back_once(client):
     _switch(client, **TYPED)
-    client.get("/submit/")
-    assert client.get("/submit/").context["form"]["name"].value() is None
+    assert _value(client.get("/submit/"), "name") == "Ayşe Yılmaz"
+    assert _value(client.get("/submit/"), "name") is None
 
 
 def test_the_kept_input_belongs_to_the_page_it_was_typed_on(client):
     _switch(client, **TYPED)
     assert client.get("/track/").status_code == 200
-    assert client.get("/submit/").context["form"]["subject"].value() == "Fatura adresi"
+    assert _value(client.get("/submit/"), "subject") == "Fatura adresi"
 
 
 def test_a_fresh_submission_id_is_drawn_after_switching(client):
-    first = client.get("/submit/").context["form"]["submission_id"].value()
-    _switch(client, submission_id=str(first), **TYPED)
-    assert client.get("/submit/").context["form"]["submission_id"].value() != first
+    first = _value(client.get("/submit/"), "submission_id")
+    assert first and uuid.UUID(first)
+    _switch(client, submission_id=first, **TYPED)
+    again = _value(client.get("/submit/"), "submission_id")
+    assert again and uuid.UUID(again) and again != first
+
+
+def test_every_blank_form_has_its_own_submission_id(client):
+    seen = {_value(client.get("/submit/"), "submission_id") for _ in range(3)}
+    assert len(seen) == 3 and None not in seen
 
 
 def test_what_is_kept_is_bounded(client):
