@@ -10,10 +10,13 @@ from complaints.models import Kind
 class SubmitForm(forms.Form):
     """The public web form. Field rules beyond shape live in the intake service."""
 
-    name = forms.CharField(label=_("Your name"), max_length=200)
+    name = forms.CharField(
+        label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     email = forms.EmailField(
         label=_("E-mail"),
         required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("Give an e-mail address or a phone number so we can reach you."),
     )
     phone = forms.CharField(
@@ -41,12 +44,8 @@ class SubmitForm(forms.Form):
         widget=forms.HiddenInput, required=False, max_length=12
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["name"].widget.attrs["autocomplete"] = "name"
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        # Checked by content and limits (complaints.attachments), with the other fields.
-        self.fields["attachments"] = attachments_field()
+    # Checked by content and limits (complaints.attachments), with the other fields.
+    attachments = attachments_field()
 
     def clean(self):
         # Said at once, with the other missing fields; the intake service
