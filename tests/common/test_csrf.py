@@ -20,6 +20,31 @@ def test_django_draws_its_secrets_and_masks_with_ours():
     assert set(secret) <= set(django_csrf.CSRF_ALLOWED_CHARS)
 
 
+def test_django_masks_tokens_with_ours_and_reads_them_back():
+    assert getattr(django_csrf, "_mask_cipher_secret") is csrf.mask_cipher_secret  # noqa: B009
+    secret = django_csrf._get_new_csrf_string()
+    tokens = {csrf.mask_cipher_secret(secret) for _ in range(20)}
+    assert len(tokens) == 20  # a fresh mask each time (BREACH)
+    for token in tokens:
+        assert len(token) == django_csrf.CSRF_TOKEN_LENGTH
+        assert token[32:] != secret
+        assert getattr(django_csrf, "_unmask_cipher_token")(token) == secret  # noqa: B009
+
+
+def test_the_mask_is_djangos_for_the_same_mask(monkeypatch):
+    secret = csrf.random_string(32)
+    mask = csrf.random_string(32)
+    monkeypatch.setattr(csrf, "_new_csrf_string", lambda: mask)
+    monkeypatch.setattr(django_csrf, "_get_new_csrf_string", lambda: mask)
+    ours = csrf.mask_cipher_secret(secret)
+    alphabet = django_csrf.CSRF_ALLOWED_CHARS
+    expected = mask + "".join(
+        alphabet[(alphabet.index(s) + alphabet.index(m)) % len(alphabet)]
+        for s, m in zip(secret, mask, strict=True)
+    )
+    assert ours == expected
+
+
 def test_bytes_past_the_last_whole_round_of_the_alphabet_are_discarded(monkeypatch):
     # 62 symbols: the bytes 0..247 map four times over, 248..255 would favour the first eight.
     draws = iter([bytes([0, 61, 62, 247, 248, 255, 123]), bytes([9] * 20)])
