@@ -110,7 +110,8 @@ class Shell:
             if not _PLAIN.fullmatch(filled[name]):
                 raise ValueError(f"{name}: only letters, digits and -._~ go into an address")
         if settings.DEBUG:
-            return HttpResponse(self._render(namespace, vary, filled), status=status)
+            # The same engine and context, with the values in place of the marks.
+            return HttpResponse(self._engine_render(namespace, vary, filled), status=status)
         key = (get_language(), namespace, *vary)
         found = self._pieces.get(key)
         if found is None:
@@ -142,10 +143,6 @@ class Shell:
             rest = rest[end:]
         texts.append(rest)
         return texts, names
-
-    def _render(self, namespace: str, vary: tuple[Any, ...], filled: Mapping[str, str]) -> str:
-        # DEBUG: the same engine and context, with the values in place of the marks.
-        return self._engine_render(namespace, vary, filled)
 
     def _engine_render(
         self, namespace: str, vary: tuple[Any, ...], values: Mapping[str, str]

@@ -98,12 +98,11 @@ def _page(request: HttpRequest, form: SubmitForm, notice: Any, *, status: int) -
 def _blank_shell_context(marks: Mapping[str, str], vary: tuple[Any, ...]) -> dict[str, Any]:
     (notice,) = vary
     version = notice.version if notice is not None else ""
+    initial = {"privacy_notice_version": version, "submission_id": marks["submission_id"]}
     return {
-        "form": SubmitForm(initial={"privacy_notice_version": version}),
+        "form": SubmitForm(initial=initial),
         "language_form": "submit-form",
         "privacy_notice": notice,
-        "blank_form": True,
-        "submission_id": marks["submission_id"],
     }
 
 

@@ -87,8 +87,6 @@ def test_the_blank_form_is_the_engines_page(client, language, published, manager
                     "form": SubmitForm(initial={"privacy_notice_version": version}),
                     "language_form": "submit-form",
                     "privacy_notice": notice,
-                    "blank_form": True,
-                    "submission_id": "x",
                 },
             )
         _same(response.content.decode(), engine)
