@@ -145,7 +145,8 @@ def _simple(request: HttpRequest, META: Mapping[str, Any], post_data: Any) -> by
         return None
     if not 0 < int(length) <= CAP:
         return None
-    if post_data is request and request._read_started:  # type: ignore[attr-defined]
+    # Django's parser reads on from where a partly read stream is.
+    if post_data is request and getattr(request, "_read_started", False):
         return None
     handlers = request.upload_handlers
     if not all(type(handler) in _DJANGO_HANDLERS for handler in handlers):
