@@ -10,7 +10,7 @@ the socket cost about 50 µs. On the status page that was a tenth of its CPU
 
 The connection is redis-py's own ``Connection``, made from the pool's
 settings, so its handshake (AUTH, SELECT, HELLO) and timeouts are redis-py's;
-it is kept per thread and process, outside the pool. Only the command's bytes
+it is kept per thread, process and pool, outside the pool. Only the command's bytes
 and its reply are handled here, and only the simplest reply: one integer
 line (``:12\\r\\n``). An error reply raises ``ReplyError`` and leaves the
 connection in use (the reply was read whole); a socket error, a closed
@@ -54,21 +54,35 @@ class _Held:
 _local = threading.local()
 
 
+def _connections() -> dict[int, _Held]:
+    # This thread's connections, one per pool (the cache's, the broker's).
+    held: dict[int, _Held] | None = getattr(_local, "connections", None)
+    if held is None:
+        held = _local.connections = {}
+    return held
+
+
 def _held(pool: Any) -> _Held:
-    held: _Held | None = getattr(_local, "held", None)
+    connections = _connections()
+    held = connections.get(id(pool))
     if held is not None and held.pool is pool and held.pid == os.getpid():
         return held
-    if held is not None and held.pid == os.getpid():
-        _close(held)
+    if held is not None:
+        # Another pool under a recycled id, or a forked child: after a fork the
+        # parent's socket is left alone (it is the parent's).
+        del connections[id(pool)]
+        if held.pid == os.getpid():
+            _close(held)
     if pool.connection_class is not Connection:
         raise Unsupported(pool.connection_class.__name__)
-    # After a fork the parent's socket is left alone: it is the parent's.
-    held = _local.held = _Held(pool)
+    held = connections[id(pool)] = _Held(pool)
     return held
 
 
 def _close(held: _Held) -> None:
-    _local.held = None
+    connections = _connections()
+    if connections.get(id(held.pool)) is held:
+        del connections[id(held.pool)]
     with contextlib.suppress(Exception):  # closing a broken socket: nothing to keep
         held.connection.disconnect()
 
@@ -120,8 +134,8 @@ def command_int(pool: Any, *args: bytes | str | int) -> int:
 
 
 def forget() -> None:
-    """Close this thread's connection (tests; a worker about to exit)."""
-    held: _Held | None = getattr(_local, "held", None)
-    if held is not None and held.pid == os.getpid():
-        _close(held)
-    _local.held = None
+    """Close this thread's connections (tests; a worker about to exit)."""
+    for held in list(_connections().values()):
+        if held.pid == os.getpid():
+            _close(held)
+    _connections().clear()

@@ -32,11 +32,11 @@ def held(monkeypatch):
         entry = redis_wire._Held.__new__(redis_wire._Held)
         entry.pool, entry.pid = pool, redis_wire.os.getpid()
         entry.connection = SimpleNamespace(_sock=sock, disconnect=lambda: closed.append(True))
-        redis_wire._local.held = entry
+        redis_wire._connections()[id(pool)] = entry
         return sock
 
     yield SimpleNamespace(hold=hold, pool=pool, closed=closed)
-    redis_wire._local.held = None
+    redis_wire._connections().clear()
 
 
 def test_the_command_is_written_as_redis_reads_it():
@@ -79,7 +79,7 @@ def test_a_reply_of_another_shape_closes_the_connection(held, chunks):
     with pytest.raises(redis_wire.WireError):
         redis_wire.command_int(held.pool, b"INCR", "k")
     assert held.closed == [True]
-    assert redis_wire._local.held is None
+    assert id(held.pool) not in redis_wire._connections()
 
 
 def test_a_socket_error_closes_the_connection(held):
@@ -116,12 +116,12 @@ def test_each_thread_and_each_process_has_its_own_connection(monkeypatch):
     pool = backend._cache.get_client(write=True).connection_pool
     key = "test:wire:threads"
     redis_wire.command_int(pool, b"DEL", key)
-    mine = redis_wire._local.held.connection
+    mine = redis_wire._connections()[id(pool)].connection
     theirs: list = []
 
     def other_thread() -> None:
         redis_wire.command_int(pool, b"INCR", key)
-        theirs.append(redis_wire._local.held.connection)
+        theirs.append(redis_wire._connections()[id(pool)].connection)
         redis_wire.forget()
 
     worker = threading.Thread(target=other_thread)
@@ -129,12 +129,36 @@ def test_each_thread_and_each_process_has_its_own_connection(monkeypatch):
     worker.join()
     assert theirs and theirs[0] is not mine
     # A forked child (another pid) makes its own and leaves the parent's socket alone.
-    parent = redis_wire._local.held
+    parent = redis_wire._connections()[id(pool)]
     child = os.getpid() + 1
     monkeypatch.setattr(redis_wire.os, "getpid", lambda: child)
     assert redis_wire.command_int(pool, b"INCR", key) == 2
-    assert redis_wire._local.held is not parent and parent.connection._sock is not None
+    assert redis_wire._connections()[id(pool)] is not parent
+    assert parent.connection._sock is not None
     redis_wire.forget()
     monkeypatch.undo()
     parent.connection.disconnect()
-    redis_wire._local.held = None
+
+
+@pytest.mark.redis
+def test_two_pools_keep_a_connection_each():
+    from redis import ConnectionPool
+
+    first = ConnectionPool.from_url(_redis_url())
+    second = ConnectionPool.from_url(_redis_url())
+    try:
+        redis_wire.command_int(first, b"DEL", "test:wire:pools")
+        one = redis_wire._connections()[id(first)].connection
+        redis_wire.command_int(second, b"INCR", "test:wire:pools")
+        assert redis_wire.command_int(first, b"INCR", "test:wire:pools") == 2
+        assert redis_wire._connections()[id(first)].connection is one
+    finally:
+        redis_wire.forget()
+        first.disconnect()
+        second.disconnect()
+
+
+def _redis_url() -> str:
+    import os
+
+    return os.environ["REDIS_URL"]
