@@ -13,7 +13,8 @@ one command in the web process (redis-py builds a pipeline object and packs,
 reads and checks two replies), on every public page the rate limits count.
 The command goes straight to a socket kept per thread (common/redis_wire.py);
 when that cannot be used (Redis does not hold the script yet, a broken
-connection, TLS) it goes through redis-py.
+connection, TLS) it goes through redis-py. So does ``get``, which every
+submission calls for the calendar's version token.
 """
 
 from __future__ import annotations
@@ -39,6 +40,15 @@ class RedisCacheClient(DjangoRedisCacheClient):
         if client is None:
             client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
+
+    def get(self, key: Any, default: Any) -> Any:
+        # Django's, the GET straight to the socket (common/redis_wire.py), else redis-py's way.
+        client = self.get_client(key)
+        try:
+            value = redis_wire.command(client.connection_pool, b"GET", key)
+        except redis_wire.WireError:
+            value = client.get(key)
+        return default if value is None else self._serializer.loads(value)  # type: ignore[attr-defined]
 
 
 # KEYS[1]: the counter; ARGV[1]: its lifetime in seconds. The count comes back.

@@ -1,4 +1,4 @@
-"""One Redis command with an integer reply, over a connection kept per thread.
+"""One Redis command and its reply, over a connection kept per thread.
 
 The rate limits count every public page and submission in Redis (one EVALSHA,
 common/cache.py). Measured inside a request, where the code around it has
@@ -11,11 +11,12 @@ the socket cost about 50 µs. On the status page that was a tenth of its CPU
 The connection is redis-py's own ``Connection``, made from the pool's
 settings, so its handshake (AUTH, SELECT, HELLO) and timeouts are redis-py's;
 it is kept per thread, process and pool, outside the pool. Only the command's bytes
-and its reply are handled here, and only the simplest reply: one integer
-line (``:12\\r\\n``). An error reply raises ``ReplyError`` and leaves the
-connection in use (the reply was read whole); a socket error, a closed
-connection or a reply of any other shape (a push frame, a second frame)
-closes it and raises ``WireError``. The callers then take redis-py's way.
+and its reply are handled here, and only the simplest replies: an integer
+(``:12``), a string (``$5`` and its bytes) or nil (``$-1``, ``_``). An error
+reply raises ``ReplyError`` and leaves the connection in use (the reply was
+read whole); a socket error, a closed connection or a reply of any other
+shape (a push frame, an array, a second frame) closes it and raises
+``WireError``. The callers then take redis-py's way.
 A Unix socket or TLS connection raises ``Unsupported``: redis-py's way too.
 """
 
@@ -96,41 +97,87 @@ def pack(*args: bytes | str | int) -> bytes:
     return b"".join(parts)
 
 
-def command_int(pool: Any, *args: bytes | str | int) -> int:
-    """Send one command whose reply is an integer, on this thread's connection
-    to ``pool``'s server, and return the integer."""
+def command(pool: Any, *args: bytes | str | int) -> int | bytes | None:
+    """Send one command on this thread's connection to ``pool``'s server and
+    return its reply: an integer, a string (bytes) or nil (None)."""
     held = _held(pool)
     sock = held.connection._sock
     try:
         if sock is None:
             raise WireError("not connected")
         sock.sendall(pack(*args))
-        reply = sock.recv(_REPLY_CHUNK)
-        while not reply.endswith(b"\r\n"):
-            more = sock.recv(_REPLY_CHUNK)
-            if not more:
-                raise WireError("connection closed by the server")
-            reply += more
+        reply = _read_reply(sock)
     except OSError as exc:
         _close(held)
         raise WireError(str(exc)) from exc
+    except ReplyError:
+        raise
     except WireError:
         _close(held)
         raise
-    if reply.count(b"\r\n") != 1:
-        _close(held)
-        raise WireError(f"unexpected reply {reply[:40]!r}")
-    kind, line = reply[:1], reply[1:-2]
-    if kind == b"-":
+    return reply
+
+
+def command_int(pool: Any, *args: bytes | str | int) -> int:
+    """``command`` for a command whose reply is an integer."""
+    reply = command(pool, *args)
+    if not isinstance(reply, int):
+        forget_pool(pool)
+        raise WireError(f"not an integer: {reply!r:.40}")
+    return reply
+
+
+def _read_reply(sock: Any) -> int | bytes | None:
+    # One frame, read whole: ":12", "-ERR ...", "$5" + 5 bytes, "$-1" or "_"
+    # (nil, RESP 2 and 3). Anything else, or more than one frame, is a WireError.
+    reply = sock.recv(_REPLY_CHUNK)
+    while b"\r\n" not in reply:
+        reply = _more(sock, reply)
+    end = reply.index(b"\r\n")
+    kind, line = reply[:1], reply[1:end]
+    if kind == b"$":
+        size = _number(line, reply)
+        if size == -1:
+            return _only(None, reply, end + 2)
+        while len(reply) < end + 2 + size + 2:
+            reply = _more(sock, reply)
+        if reply[end + 2 + size : end + 4 + size] != b"\r\n":
+            raise WireError(f"unexpected reply {reply[:40]!r}")
+        return _only(reply[end + 2 : end + 2 + size], reply, end + 4 + size)
+    if kind == b":":
+        return _only(_number(line, reply), reply, end + 2)
+    if kind == b"_" and not line:
+        return _only(None, reply, end + 2)
+    if kind == b"-" and len(reply) == end + 2:
         raise ReplyError(line.decode(errors="replace"))
-    if kind != b":":
-        _close(held)
-        raise WireError(f"unexpected reply {reply[:40]!r}")
+    raise WireError(f"unexpected reply {reply[:40]!r}")
+
+
+def _more(sock: Any, reply: bytes) -> bytes:
+    more = sock.recv(_REPLY_CHUNK)
+    if not more:
+        raise WireError("connection closed by the server")
+    return reply + more
+
+
+def _number(line: bytes, reply: bytes) -> int:
     try:
         return int(line)
     except ValueError as exc:
-        _close(held)
         raise WireError(f"unexpected reply {reply[:40]!r}") from exc
+
+
+def _only(value: Any, reply: bytes, length: int) -> Any:
+    if len(reply) != length:
+        raise WireError(f"more than one reply {reply[:40]!r}")
+    return value
+
+
+def forget_pool(pool: Any) -> None:
+    """Close this thread's connection to ``pool``'s server, if it holds one."""
+    held = _connections().get(id(pool))
+    if held is not None and held.pool is pool:
+        _close(held)
 
 
 def forget() -> None:

@@ -78,3 +78,35 @@ def test_the_counter_goes_on_when_redis_closes_the_connection(redis_cache):
     client.client_kill_filter(_type="normal", skipme=True)
     assert counter_hit(cache, key, 30) == 2  # through redis-py, the socket closed
     assert counter_hit(cache, key, 30) == 3  # a new socket
+
+
+def test_the_cache_reads_straight_from_the_socket_what_redis_py_reads(redis_cache):
+    key = f"test:get:{uuid.uuid4().hex}"
+    client = _client(redis_cache)
+    values = ["türkçe", 12, {"a": [1, 2]}, b"\r\n", ""]
+    for index, value in enumerate(values):
+        cache.set(f"{key}:{index}", value, 30)
+    through_redis_py: list[tuple] = []
+    original = client.execute_command
+
+    def counting(*args, **options):
+        through_redis_py.append(args)
+        return original(*args, **options)
+
+    client.execute_command = counting
+    try:
+        assert [cache.get(f"{key}:{i}") for i in range(len(values))] == values
+        assert cache.get(f"{key}:missing", "default") == "default"
+    finally:
+        del client.execute_command
+    assert through_redis_py == []
+
+
+def test_a_read_of_the_wrong_type_raises_as_redis_py_raises(redis_cache):
+    from redis.exceptions import ResponseError
+
+    key = f"test:get:{uuid.uuid4().hex}"
+    full = redis_cache.make_and_validate_key(key)
+    _client(redis_cache).rpush(full, "x")
+    with pytest.raises(ResponseError, match="WRONGTYPE"):
+        cache.get(key)

@@ -65,9 +65,35 @@ def test_an_error_reply_raises_and_keeps_the_connection(held):
 
 
 @pytest.mark.parametrize(
+    ("chunks", "value"),
+    [
+        ((b"$5\r\nab\r\nc\r\n",), b"ab\r\nc"),  # a string holding a line break
+        ((b"$6\r\nab", b"cd", b"ef\r\n"), b"abcdef"),  # in pieces
+        ((b"$0\r\n\r\n",), b""),
+        ((b"$-1\r\n",), None),  # nil (RESP 2)
+        ((b"_\r\n",), None),  # nil (RESP 3)
+        ((b":-7\r\n",), -7),
+    ],
+)
+def test_a_string_nil_or_integer_reply_is_returned(held, chunks, value):
+    held.hold(*chunks)
+    assert redis_wire.command(held.pool, b"GET", "k") == value
+    assert held.closed == []
+
+
+def test_a_string_where_an_integer_was_expected_closes_the_connection(held):
+    held.hold(b"$2\r\nab\r\n")
+    with pytest.raises(redis_wire.WireError):
+        redis_wire.command_int(held.pool, b"INCR", "k")
+    assert held.closed == [True]
+
+
+@pytest.mark.parametrize(
     "chunks",
     [
-        (b"$2\r\nab\r\n",),  # a bulk string
+        (b"*1\r\n:1\r\n",),  # an array
+        (b"$2\r\nabc\r\n",),  # a string longer than it says
+        (b"$4\r\nab",),  # the server closed the connection mid-string
         (b">3\r\n$10\r\ninvalidate\r\n", b":1\r\n"),  # a push frame first
         (b":1\r\n:2\r\n",),  # two frames
         (b":x\r\n",),  # not a number
@@ -77,7 +103,7 @@ def test_an_error_reply_raises_and_keeps_the_connection(held):
 def test_a_reply_of_another_shape_closes_the_connection(held, chunks):
     held.hold(*chunks)
     with pytest.raises(redis_wire.WireError):
-        redis_wire.command_int(held.pool, b"INCR", "k")
+        redis_wire.command(held.pool, b"INCR", "k")
     assert held.closed == [True]
     assert id(held.pool) not in redis_wire._connections()
 
