@@ -19,9 +19,9 @@ from django.db import connection, transaction
 from django.db.models import (
     Count,
     DateField,
+    F,
     IntegerField,
     Q,
-    Sum,
     Value,
 )
 from django.db.models.functions import Cast, TruncWeek
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Channel, Priority
 from sla import conf
 from sla.models import ComplaintFigures, DailyFigures, Span
-from sla.rollup import COUNTED
+from sla.rollup import SHARES_COUNTED
 from sla.targets import TARGETS, sla_time_zone
 
 # --- Filters ---------------------------------------------------------------------------
@@ -194,8 +194,8 @@ def compliance(
     names = [t.name for t in TARGETS]
     for week, dimension_number, key, n, *figures in rows:
         index = week_index.get(week)
-        counted = dict(zip(COUNTED, figures, strict=False))
-        passed = figures[len(COUNTED) :]
+        counted = dict(zip(SHARES_COUNTED, figures, strict=False))
+        passed = figures[len(SHARES_COUNTED) :]
         dimension = _DIMENSION_OF[dimension_number]
         if dimension == "priority":  # every complaint has one ("" before classification)
             received += n
@@ -253,29 +253,38 @@ def qn(name: str) -> str:
 def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any, ...]]:
     """The period's figures per week, by each dimension in turn, in one query.
 
-    Rows ``(week, dimension, key, n, *COUNTED, *due passed per target)``, with
-    dimension 1 (priority, "" before classification), 2 (channel) or 3
+    Rows ``(week, dimension, key, n, *SHARES_COUNTED, *due passed per target)``,
+    with dimension 1 (priority, "" before classification), 2 (channel) or 3
     (category id as text, "0" before classification). Inside: the daily
-    rollup's sums per week x priority x channel x category, plus the unmet
-    targets past due at ``now`` (UNION ALL); outside, each of those rows counted
-    once per dimension, so the page gets a thousand rows for a year, not the
-    full cross product.
+    rollup's rows of the period (a week's row is already a week's sum), plus
+    the unmet targets past due at ``now`` per week x priority x channel x
+    category (UNION ALL); outside, each of those rows counted once per
+    dimension, so the page gets a thousand rows for a year, not the full
+    cross product.
     """
     dimensions = ("priority", "channel", "category")
+    columns = (
+        "s_n",
+        *(f"s_{name}" for name in SHARES_COUNTED),
+        *(f"s_{t.name}_due_passed" for t in TARGETS),
+    )
     zero = Value(0, output_field=IntegerField())
     week = Cast(TruncWeek("day"), DateField())
+    # Only the counts the shares need, and integers all through: PostgreSQL
+    # sums integers into bigints, but bigints into numerics, which the outer
+    # sums of a year's rows spent most of their time on.
     counted = (
         DailyFigures.objects.filter(filters.rollup_q())
-        .annotate(week=week)
-        .values("week", *dimensions)
-        .annotate(
-            n=Sum("received"),
-            **{f"s_{name}": Sum(name) for name in COUNTED},
-            **{f"{t.name}_due_passed": zero for t in TARGETS},
-        )
         # A group whose complaints all moved to other groups (a new category,
         # say) keeps a row of zeros; the complaints' own GROUP BY had no such row.
-        .filter(n__gt=0)
+        .filter(received__gt=0)
+        .annotate(
+            week=week,
+            s_n=F("received"),
+            **{f"s_{name}": F(name) for name in SHARES_COUNTED},
+            **{f"s_{t.name}_due_passed": zero for t in TARGETS},
+        )
+        .values_list("week", *dimensions, *columns)
         .order_by()
     )
     passed = {t.name: Q(**{f"{t.name}_open_due__lte": now}) for t in TARGETS}
@@ -285,19 +294,18 @@ def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any,
         .annotate(week=week)
         .values("week", *dimensions)
         .annotate(
-            n=zero,
-            **{f"s_{name}": zero for name in COUNTED},
-            **{f"{t.name}_due_passed": Count("pk", filter=passed[t.name]) for t in TARGETS},
+            s_n=zero,
+            **{f"s_{name}": zero for name in SHARES_COUNTED},
+            **{
+                f"s_{t.name}_due_passed": Cast(Count("pk", filter=passed[t.name]), IntegerField())
+                for t in TARGETS
+            },
         )
+        .values_list("week", *dimensions, *columns)
         .order_by()
     )
     inner, params = counted.union(overdue, all=True).query.sql_with_params()
-    # Cast back to integers in SQL (SUM of integers is a numeric on PostgreSQL):
-    # converting a year's 30,000 Decimals in Python took longer than the query.
-    sums = ", ".join(
-        f"CAST(SUM(g.{qn(name)}) AS BIGINT)"
-        for name in ("n", *(f"s_{c}" for c in COUNTED), *(f"{t.name}_due_passed" for t in TARGETS))
-    )
+    sums = ", ".join(f"SUM(g.{qn(name)})" for name in columns)
     # Plain SQL for what the ORM cannot say (grouping a UNION again); the
     # inner query is the ORM's, compiled for this database, with its parameters.
     sql = (
