@@ -2,8 +2,9 @@
 
 Four sla-owned tables (sla.models):
 
-* ``DailyFigures``: per day of receipt (and per week: the sum of its days, so
-  that a period reads its whole weeks from fewer rows), priority, channel and category, the
+* ``DailyFigures``: per day of receipt (and per week and per four weeks: the
+  sums of their days, so that a period reads its whole weeks and blocks of
+  four weeks from fewer rows), priority, channel and category, the
   complaints received and, per target, how many are met and met on time,
   plus how many got a decision and how many of those were re-opened;
 * ``DailyRootCause``: the same days and dimensions, by root cause;
@@ -39,7 +40,7 @@ from complaints.models import Answer, Complaint, Stage
 from complaints.workflow import NEEDS_RESOLUTION
 from sla.histograms import histograms_apply, histograms_rebuild
 from sla.models import ComplaintFigures, DailyFigures, DailyHistogram, DailyRootCause, Span
-from sla.rollup_sql import column_of, insert_select, spans_of, upsert_adding
+from sla.rollup_sql import blocks_fill, column_of, insert_select, spans_of, upsert_adding
 from sla.targets import TARGETS, SlaState, sla_state_q, sla_time_zone
 
 __all__ = [
@@ -345,6 +346,10 @@ def figures_rebuild() -> RebuildResult:
             .values("s_week", *dimensions, "root_cause")
             .annotate(s_span=Value(Span.WEEK.value), s_n=Count("pk")),
         )
+        # The four-week rows: sums of the week rows just written.
+        keys = ("span", *KEY)
+        blocks_fill(DailyFigures, keys, ("received", *COUNTED))
+        blocks_fill(DailyRootCause, (*keys, "root_cause"), ("complaints",))
         histograms_rebuild()
     return RebuildResult(
         complaints=ComplaintFigures.objects.count(),

@@ -31,6 +31,7 @@ from complaints.models import Channel, Priority
 from sla import conf
 from sla.models import ComplaintFigures, DailyFigures, Span
 from sla.rollup import SHARES_COUNTED
+from sla.rollup_sql import BLOCK_DAYS, block_of
 from sla.targets import TARGETS, sla_time_zone
 
 # --- Filters ---------------------------------------------------------------------------
@@ -41,6 +42,14 @@ def default_period(today: date) -> tuple[date, date]:
     monday = today - timedelta(days=today.weekday())
     start = monday - timedelta(weeks=conf.dashboard_weeks() - 1)
     return start, monday + timedelta(days=6)
+
+
+_SPAN_DAYS = {Span.DAY: 1, Span.WEEK: 7, Span.FOUR_WEEKS: BLOCK_DAYS}
+
+
+def _span_range(span: Span, start: date, end: date) -> Q:
+    """The rows of ``span`` that cover the days [start, end)."""
+    return Q(span=span, day__gte=start, day__lte=end - timedelta(days=_SPAN_DAYS[span]))
 
 
 @dataclass(frozen=True)
@@ -63,8 +72,13 @@ class DashboardFilters:
         return period & self._dimensions_q(category="category")
 
     def rollup_q(self) -> Q:
-        """The period and the same choices, on the daily and weekly rows (sla.rollup)."""
+        """The period and the same choices, on the daily, weekly and four-week
+        rows (sla.rollup): for the period's totals."""
         return self.spans_q() & self._dimensions_q(category="category")
+
+    def weekly_rollup_q(self) -> Q:
+        """The same, from day and week rows only: for figures per week."""
+        return self.weekly_spans_q() & self._dimensions_q(category="category")
 
     def single_filter(self) -> tuple[str, str] | None:
         """The one filter chosen, as the histograms name it (sla.histograms):
@@ -83,19 +97,36 @@ class DashboardFilters:
         return chosen[0] if chosen else ("all", "")
 
     def spans_q(self) -> Q:
-        """The period on the daily and weekly rows: the whole weeks inside the
-        period from week rows, the days around them from day rows."""
+        """The period on the rollup's rows, from the fewest: its whole four-week
+        blocks from block rows, the whole weeks around them from week rows, the
+        days around those from day rows."""
+        return self._spans_q(blocks=True)
+
+    def weekly_spans_q(self) -> Q:
+        """The period from week and day rows only (no block spans a week of
+        the period partly)."""
+        return self._spans_q(blocks=False)
+
+    def _spans_q(self, *, blocks: bool) -> Q:
+        # Half-open ranges of days [start, end), each read from the coarsest
+        # rows that fit inside it; blocks and weeks both start on Mondays.
+        end = self.date_to + timedelta(days=1)
         first_monday = self.date_from + timedelta(days=(7 - self.date_from.weekday()) % 7)
-        last_sunday = self.date_to - timedelta(days=(self.date_to.weekday() + 1) % 7)
-        if first_monday + timedelta(days=6) > last_sunday:  # no whole week inside
-            spans = Q(span=Span.DAY, day__gte=self.date_from, day__lte=self.date_to)
+        weeks_end = end - timedelta(days=end.weekday())
+        if first_monday >= weeks_end:  # no whole week inside
+            return _span_range(Span.DAY, self.date_from, end)
+        ranges = [(Span.DAY, self.date_from, first_monday), (Span.DAY, weeks_end, end)]
+        first_block = block_of(first_monday + timedelta(days=BLOCK_DAYS - 1))
+        blocks_end = block_of(weeks_end)
+        if blocks and first_block < blocks_end:
+            ranges += [
+                (Span.WEEK, first_monday, first_block),
+                (Span.FOUR_WEEKS, first_block, blocks_end),
+                (Span.WEEK, blocks_end, weeks_end),
+            ]
         else:
-            spans = (
-                Q(span=Span.WEEK, day__gte=first_monday, day__lte=last_sunday - timedelta(days=6))
-                | Q(span=Span.DAY, day__gte=self.date_from, day__lt=first_monday)
-                | Q(span=Span.DAY, day__gt=last_sunday, day__lte=self.date_to)
-            )
-        return spans
+            ranges.append((Span.WEEK, first_monday, weeks_end))
+        return reduce(or_, (_span_range(*r) for r in ranges if r[1] < r[2]))
 
     def _dimensions_q(self, *, category: str) -> Q:
         q = Q()
@@ -274,7 +305,7 @@ def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any,
     # sums integers into bigints, but bigints into numerics, which the outer
     # sums of a year's rows spent most of their time on.
     counted = (
-        DailyFigures.objects.filter(filters.rollup_q())
+        DailyFigures.objects.filter(filters.weekly_rollup_q())
         # A group whose complaints all moved to other groups (a new category,
         # say) keeps a row of zeros; the complaints' own GROUP BY had no such row.
         .filter(received__gt=0)
