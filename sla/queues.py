@@ -130,12 +130,7 @@ def queue_rows(
         .order_by("queue_due", "pk")
         .values("pk")[: conf.dashboard_list_size()]
     )
-    values = (
-        Complaint.objects.filter(pk__in=Subquery(urgent))
-        .annotate(queue_due=queue_due)
-        .order_by("queue_due", "pk")
-        .values(*_COLUMNS)
-    )
+    values = Complaint.objects.filter(pk__in=Subquery(urgent)).order_by().values(*_COLUMNS)
     labels = _Labels()
     today_ends = end_of_today(now)
 
@@ -146,7 +141,11 @@ def queue_rows(
             return met is None and due is not None and now < due < today_ends
         return sla_state_of(complaint=row, target=target, now=now) == kind
 
-    return [_row(SimpleNamespace(**v), now, matches, labels, categories) for v in values]
+    rows = [_row(SimpleNamespace(**v), now, matches, labels, categories) for v in values]
+    # The subquery's order, in Python: a row's due date is its queue_due (the
+    # acknowledgement's when it is in the queue, else the resolution's).
+    rows.sort(key=lambda row: (row.due_at, row.pk))
+    return rows
 
 
 def _row(
