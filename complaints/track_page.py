@@ -28,7 +28,7 @@ from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
-from common.dates import date_shown
+from common.dates import date_formatter
 
 from .selectors import PublicStatus, StageStep
 
@@ -37,11 +37,12 @@ def _dates() -> Callable[[datetime], str]:
     """The page's DATETIME_FORMAT, as the ``date`` filter gives it (in the
     current time zone; escaped), each distinct date formatted once."""
     shown: dict[datetime, str] = {}
+    formatted = date_formatter()
 
     def show(value: datetime) -> str:
         found = shown.get(value)
         if found is None:
-            found = shown[value] = escape(date_shown(value))
+            found = shown[value] = escape(formatted(value))
         return found
 
     return show

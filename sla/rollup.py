@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -208,14 +209,7 @@ def figures_receive(*, complaint_id: int) -> None:
     then the upsert) instead of a refresh's three; a complaint that already has
     a share (which a receipt should not) falls back to the refresh.
     """
-    fields = ["complaint", *SHARE_FIELDS]
-    qn = connection.ops.quote_name
-    columns = [qn(column_of(ComplaintFigures, name)) for name in fields]
-    insert = (
-        f"INSERT INTO {qn(ComplaintFigures._meta.db_table)} ({', '.join(columns)}) "
-        f"{{select}} ON CONFLICT DO NOTHING RETURNING {', '.join(columns)}"
-    )
-    returned = _insert_select_one(insert, complaint_id)
+    returned = _insert_select_one(complaint_id)
     if returned is None:
         figures_refresh(complaint_id=complaint_id)
         return
@@ -235,10 +229,10 @@ _ONE_SHARE = CompiledQuery(
 )
 
 
-def _insert_select_one(insert: str, complaint_id: int) -> dict[str, Any] | None:
+def _insert_select_one(complaint_id: int) -> dict[str, Any] | None:
     sql, params = _ONE_SHARE.sql(complaint_id=complaint_id)
     with connection.cursor() as cursor:
-        cursor.execute(insert.format(select=sql), params)
+        cursor.execute(_share_insert(sql), params)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -247,6 +241,17 @@ def _insert_select_one(insert: str, complaint_id: int) -> dict[str, Any] | None:
         name: ComplaintFigures._meta.get_field(name).to_python(value)  # type: ignore[union-attr]
         for name, value in zip(SHARE_FIELDS, row[1:], strict=True)
     }
+
+
+@lru_cache(maxsize=4)
+def _share_insert(select: str) -> str:
+    # INSERT ... SELECT of the share, written once: the SELECT is the same on every call.
+    qn = connection.ops.quote_name
+    columns = [qn(column_of(ComplaintFigures, name)) for name in ("complaint", *SHARE_FIELDS)]
+    return (
+        f"INSERT INTO {qn(ComplaintFigures._meta.db_table)} ({', '.join(columns)}) "
+        f"{select} ON CONFLICT DO NOTHING RETURNING {', '.join(columns)}"
+    )
 
 
 def figures_forget(*, share: Mapping[str, Any]) -> None:

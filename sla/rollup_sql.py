@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection, models
@@ -42,19 +43,7 @@ def upsert_adding(
     rows = [(k, c) for k, c in rows if any(c)]
     if not rows:
         return
-    qn = connection.ops.quote_name
-    opts = model._meta
-    table = qn(opts.db_table)
-    key_columns = [qn(column_of(model, name)) for name in key]
-    count_columns = [qn(column_of(model, name)) for name in counts]
-    width = len(key_columns) + len(count_columns)
-    values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(rows))
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in count_columns)
-    # Names from our own models' metadata, values as parameters.
-    sql = (
-        f"INSERT INTO {table} ({', '.join(key_columns + count_columns)}) VALUES {values} "  # noqa: S608
-        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
-    )
+    sql = _upsert_statement(model, tuple(key), tuple(counts), len(rows))
     params: list[Any] = []
     for key_values, count_values in rows:
         params.extend(
@@ -64,6 +53,26 @@ def upsert_adding(
         params.extend(count_values)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+@lru_cache(maxsize=64)
+def _upsert_statement(
+    model: type[models.Model], key: tuple[str, ...], counts: tuple[str, ...], rows: int
+) -> str:
+    # The same few statements on every event (a row or two of each table):
+    # written once per shape.
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    key_columns = [qn(column_of(model, name)) for name in key]
+    count_columns = [qn(column_of(model, name)) for name in counts]
+    width = len(key_columns) + len(count_columns)
+    values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * rows)
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in count_columns)
+    # Names from our own models' metadata, values as parameters.
+    return (
+        f"INSERT INTO {table} ({', '.join(key_columns + count_columns)}) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
+    )
 
 
 def insert_select(model: type[models.Model], fields: Sequence[str], select: Any) -> None:

@@ -20,7 +20,19 @@ _VALUES += [datetime(2026, 6, 1, 9, 0, tzinfo=UTC), datetime(2026, 6, 1, 21, 0, 
 
 
 @pytest.mark.parametrize("language", ["tr", "en"])
-@pytest.mark.parametrize("format_name", ["DATETIME_FORMAT", "DATE_FORMAT", "c", r"j \o\f F"])
+@pytest.mark.parametrize(
+    "format_name",
+    [
+        "DATETIME_FORMAT",
+        "DATE_FORMAT",
+        "SHORT_DATETIME_FORMAT",
+        "c",
+        r"j \o\f F",
+        # Every character written directly, then some left to Django's DateFormat.
+        "d j m n y Y H G h g i s F N b M E",
+        r"D, l \t\h\e jS \o\f F, P (a A) O T e U w W z t L I",
+    ],
+)
 def test_a_date_is_shown_as_the_date_filter_shows_it(language, format_name):
     template = engines["django"].from_string(
         "{% autoescape off %}{{ value|date:format }}{% endautoescape %}"
@@ -36,3 +48,13 @@ def test_the_date_is_in_the_current_time_zone():
     value = datetime(2026, 6, 1, 21, 30, tzinfo=UTC)  # Istanbul is three hours ahead
     with translation.override("tr"):
         assert date_shown(value) == "02 Haziran 2026 00:30"
+
+
+def test_one_formatter_shows_many_dates_as_the_filter_does():
+    from common.dates import date_formatter
+
+    with translation.override("en"):
+        shown = date_formatter()
+        assert [shown(value) for value in _VALUES] == [date_shown(value) for value in _VALUES]
+    with translation.override("tr"):
+        assert date_formatter()(_VALUES[0]) == date_shown(_VALUES[0])
