@@ -7,7 +7,7 @@ or one ordered-set aggregate, whatever the number of rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -191,9 +191,14 @@ def _week_start(value: date) -> date:
 
 
 def compliance(
-    filters: DashboardFilters, now: datetime, categories: dict[int, str]
+    filters: DashboardFilters,
+    now: datetime,
+    categories: dict[int, str],
+    dimensions: Sequence[str] | None = None,
 ) -> tuple[list[date], dict[str, dict[str, list[Series]]], dict[str, Series], int, int, int]:
-    """On-time share of each target per week of receipt, by priority, channel and category.
+    """On-time share of each target per week of receipt, by priority, channel and category
+    (or by ``dimensions`` only: the page shows one; the priorities are read
+    whatever they are, as they give the overall share and the totals).
 
     Read from the daily figures (sla.rollup), not from the complaints: one
     query whatever the number of complaints, its rows bounded by days x
@@ -202,7 +207,8 @@ def compliance(
     the query counts the targets still unmet whose due date has passed at
     ``now`` (the only figure that changes with the clock alone).
     """
-    rows = _weekly_figures(filters, now)
+    shown = [d for d, _label in DIMENSIONS if dimensions is None or d in dimensions]
+    rows = _weekly_figures(filters, now, {"priority", *shown})
     first = _week_start(filters.date_from)
     weeks = []
     cursor = first
@@ -262,7 +268,7 @@ def compliance(
     compliance: dict[str, dict[str, list[Series]]] = {}
     for target in TARGETS:
         compliance[target.name] = {}
-        for dimension, _label in DIMENSIONS:
+        for dimension in shown:
             order = list(labels[dimension])
             found = tallies[target.name][dimension]
             compliance[target.name][dimension] = [
@@ -281,8 +287,10 @@ def qn(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any, ...]]:
-    """The period's figures per week, by each dimension in turn, in one query.
+def _weekly_figures(
+    filters: DashboardFilters, now: datetime, dimensions: Collection[str]
+) -> list[tuple[Any, ...]]:
+    """The period's figures per week, by each of ``dimensions`` in turn, in one query.
 
     Rows ``(week, dimension, key, n, *SHARES_COUNTED, *due passed per target)``,
     with dimension 1 (priority, "" before classification), 2 (channel) or 3
@@ -293,7 +301,7 @@ def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any,
     dimension, so the page gets a thousand rows for a year, not the full
     cross product.
     """
-    dimensions = ("priority", "channel", "category")
+    grouped = ("priority", "channel", "category")
     columns = (
         "s_n",
         *(f"s_{name}" for name in SHARES_COUNTED),
@@ -315,7 +323,7 @@ def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any,
             **{f"s_{name}": F(name) for name in SHARES_COUNTED},
             **{f"s_{t.name}_due_passed": zero for t in TARGETS},
         )
-        .values_list("week", *dimensions, *columns)
+        .values_list("week", *grouped, *columns)
         .order_by()
     )
     passed = {t.name: Q(**{f"{t.name}_open_due__lte": now}) for t in TARGETS}
@@ -323,7 +331,7 @@ def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any,
         ComplaintFigures.objects.filter(filters.figures_q())
         .filter(reduce(or_, passed.values()))
         .annotate(week=week)
-        .values("week", *dimensions)
+        .values("week", *grouped)
         .annotate(
             s_n=zero,
             **{f"s_{name}": zero for name in SHARES_COUNTED},
@@ -332,18 +340,23 @@ def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any,
                 for t in TARGETS
             },
         )
-        .values_list("week", *dimensions, *columns)
+        .values_list("week", *grouped, *columns)
         .order_by()
     )
     inner, params = counted.union(overdue, all=True).query.sql_with_params()
+    # Each row once per dimension asked for (numbered as _DIMENSION_OF).
+    fan_out = " UNION ALL ".join(
+        f"SELECT {number} AS dimension"
+        for number, name in _DIMENSION_OF.items()
+        if name in dimensions
+    )
     sums = ", ".join(f"SUM(g.{qn(name)})" for name in columns)
     # Plain SQL for what the ORM cannot say (grouping a UNION again); the
     # inner query is the ORM's, compiled for this database, with its parameters.
     sql = (
         f"SELECT g.week, d.dimension, CASE d.dimension WHEN 1 THEN g.priority "  # noqa: S608
         f"WHEN 2 THEN g.channel ELSE CAST(g.category AS VARCHAR(12)) END AS k, {sums} "
-        f"FROM ({inner}) g CROSS JOIN (SELECT 1 AS dimension UNION ALL SELECT 2 "
-        "UNION ALL SELECT 3) d GROUP BY g.week, d.dimension, k"
+        f"FROM ({inner}) g CROSS JOIN ({fan_out}) d GROUP BY g.week, d.dimension, k"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

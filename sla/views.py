@@ -147,8 +147,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     categories = categories_by_id()
     form = DashboardFilterForm(request.GET or None, categories=categories)
     filters = form.filters(_today())
-    data = dashboard_get(filters=filters, categories=categories)
     dimension = form.dimension()
+    # The page shows the weekly shares by one dimension: only it is read.
+    data = dashboard_get(filters=filters, categories=categories, dimensions=(dimension,))
     context = {
         **admin.site.each_context(request),
         "is_nav_sidebar_enabled": False,

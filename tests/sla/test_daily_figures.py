@@ -372,3 +372,20 @@ def test_the_migration_fills_the_four_week_rows_the_events_keep(receive, represe
     migration.fill_blocks(None, SimpleNamespace(connection=connection))
 
     assert figures_rows() == kept
+
+
+def test_the_shares_by_one_dimension_are_those_of_the_full_figures(receive, representative):
+    random_history(random.Random(12), receive, representative, steps=40)
+    start, end = default_period(timezone.localdate())
+    period = DashboardFilters(date_from=start, date_to=end)
+    categories = selectors.categories_by_id()
+    now = timezone.now()
+    weeks, every, overall, *totals = statistics.compliance(period, now, categories)
+
+    for dimension, _label in statistics.DIMENSIONS:
+        found = statistics.compliance(period, now, categories, (dimension,))
+
+        assert found[0] == weeks
+        assert found[1] == {t: {dimension: every[t][dimension]} for t in every}
+        assert found[2] == overall
+        assert list(found[3:]) == totals
