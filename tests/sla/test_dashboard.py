@@ -302,7 +302,8 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
         client.get(URL)
     assert _dashboard_queries(client) == small
     # The panels' queries, plus the waiting-on-the-customer figures and (on
-    # PostgreSQL) the SET LOCAL of the dashboard's work_mem: a constant.
+    # PostgreSQL) the local settings of the period's queries (work_mem, no
+    # parallel workers) in one statement: a constant.
     assert small <= 17
 
 
