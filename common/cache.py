@@ -11,6 +11,9 @@ The counter is one command, a Lua script run by EVALSHA: INCR then EXPIRE,
 atomic in Redis. A pipeline of the two commands cost about twice the CPU of
 one command in the web process (redis-py builds a pipeline object and packs,
 reads and checks two replies), on every public page the rate limits count.
+The command goes straight to a socket kept per thread (common/redis_wire.py);
+when that cannot be used (Redis does not hold the script yet, a broken
+connection, TLS) it goes through redis-py.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from typing import Any
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 from redis.exceptions import NoScriptError
+
+from common import redis_wire
 
 
 class RedisCacheClient(DjangoRedisCacheClient):
@@ -61,6 +66,13 @@ class RedisCache(DjangoRedisCache):
         """
         full = self.make_and_validate_key(key)
         client = self._cache.get_client(full, write=True)
+        try:
+            # Straight to the socket (common/redis_wire.py), redis-py's way if not.
+            return redis_wire.command_int(
+                client.connection_pool, b"EVALSHA", _COUNTER_SHA, 1, full, timeout
+            )
+        except redis_wire.WireError:
+            pass
         try:
             count = client.evalsha(_COUNTER_SHA, 1, full, timeout)
         except NoScriptError:

@@ -15,10 +15,12 @@ class ComplaintsConfig(AppConfig):
         # (the admin's autodiscovery, which registers DRF's, ran before: its app comes first).
         import rest_framework.authtoken.admin  # noqa: F401
 
-        from common import csrf
+        from common import csrf, multipart
 
         # A public page's CSRF token drawn with one read of the random source (issue 15).
         csrf.install()
+        # The form's multipart body parsed without Django's streaming parser (issue 15).
+        multipart.install()
         from . import admin_tokens, codes, decision_calls_privacy, handlers, retention
         from .signals import reactions_connect
 

@@ -8,7 +8,9 @@ for every message. The message itself is cheap to build. Here Celery still
 builds it (``app.amqp.create_task_message``: the same protocol, headers and
 body a worker expects) and kombu's channel still prepares its envelope, as
 ``Producer.publish`` does; only the ``LPUSH`` goes through one client kept
-per process and broker URL. About a third of the CPU.
+per process and broker URL. About a third of the CPU. The ``LPUSH`` itself
+is written straight to a socket kept per thread (common/redis_wire.py), and
+goes through that client when it cannot be.
 
 Anything this path does not cover goes through ``apply_async`` unchanged:
 tasks run eagerly (``make run``, the tests), a broker other than Redis, a
@@ -31,6 +33,8 @@ from kombu.utils.json import dumps as envelope_dumps
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from common import redis_wire
+
 _REDIS_SCHEMES = ("redis://", "rediss://")
 
 
@@ -49,7 +53,15 @@ class _Publisher:
         # exchange (the queue is the routing key), on the kept client.
         channel._inplace_augment_message(message, "", queue)
         priority = channel._get_message_priority(message, reverse=False)
-        self.client.lpush(channel._q_for_pri(queue, priority), envelope_dumps(message))
+        key, body = channel._q_for_pri(queue, priority), envelope_dumps(message)
+        try:
+            # Straight to a socket kept per thread (common/redis_wire.py)...
+            redis_wire.command_int(self.client.connection_pool, b"LPUSH", key, body)
+        except redis_wire.WireError:
+            # ... else redis-py's way, which raises what the broker answered.
+            # A reply lost after the push may queue the task twice: it is
+            # safe to run twice (the outbox row is claimed once).
+            self.client.lpush(key, body)
 
     def close(self) -> None:
         self.connection.release()

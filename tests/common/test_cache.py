@@ -46,20 +46,35 @@ def test_the_counter_works_after_redis_forgot_its_scripts(redis_cache):
     assert counter_hit(cache, key, 30) == 2
 
 
-def test_a_hit_is_one_command(redis_cache):
+def _evalsha_calls(client) -> int:
+    return int(client.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0))
+
+
+def test_a_hit_is_one_command_written_straight_to_the_socket(redis_cache):
     key = f"test:counter:{uuid.uuid4().hex}"
-    counter_hit(cache, key, 30)  # the script is loaded
+    counter_hit(cache, key, 30)  # the script is loaded, the connection made
     client = _client(redis_cache)
-    sent: list[tuple] = []
+    through_redis_py: list[tuple] = []
     original = client.execute_command
 
     def counting(*args, **options):
-        sent.append(args)
+        through_redis_py.append(args)
         return original(*args, **options)
 
+    before = _evalsha_calls(client)
     client.execute_command = counting
     try:
         assert counter_hit(cache, key, 30) == 2
     finally:
         del client.execute_command
-    assert [args[0] for args in sent] == ["EVALSHA"]
+    assert through_redis_py == []
+    assert _evalsha_calls(client) == before + 1
+
+
+def test_the_counter_goes_on_when_redis_closes_the_connection(redis_cache):
+    key = f"test:counter:{uuid.uuid4().hex}"
+    assert counter_hit(cache, key, 30) == 1
+    client = _client(redis_cache)
+    client.client_kill_filter(_type="normal", skipme=True)
+    assert counter_hit(cache, key, 30) == 2  # through redis-py, the socket closed
+    assert counter_hit(cache, key, 30) == 3  # a new socket

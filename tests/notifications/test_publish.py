@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from common import redis_wire
 from config.celery import app
 from notifications import publish
 from notifications.services import SEND_TASK
@@ -87,11 +88,36 @@ def test_a_connection_the_broker_closed_is_replaced_and_the_message_still_sent(
     def closed(*args: Any, **kwargs: Any) -> None:
         raise RedisConnectionError("Connection closed by server.")
 
+    def socket_closed(*args: Any, **kwargs: Any) -> int:
+        raise redis_wire.WireError("connection closed by the server")
+
     monkeypatch.setattr(broken.client, "lpush", closed)
+    monkeypatch.setattr(publish.redis_wire, "command_int", socket_closed)
     publish.task_publish(SEND_TASK, (2,))
 
     assert publish._local.publisher is not broken
     assert [m["body"][0] for m in _messages(own_queue)] == [[1], [2]]
+
+
+@pytest.mark.redis
+def test_the_push_is_written_straight_to_the_socket(own_queue, monkeypatch):
+    publish.task_publish(SEND_TASK, (1,))  # the publisher and its socket made
+    through_redis_py: list[Any] = []
+    monkeypatch.setattr(
+        publish._local.publisher.client, "lpush", lambda *a: through_redis_py.append(a)
+    )
+    publish.task_publish(SEND_TASK, (2,))
+    assert through_redis_py == []
+    assert [m["body"][0] for m in _messages(own_queue)] == [[1], [2]]
+
+
+@pytest.mark.redis
+def test_a_socket_the_broker_closed_still_delivers_the_message_once(own_queue):
+    publish.task_publish(SEND_TASK, (1,))
+    publish._local.publisher.client.client_kill_filter(_type="normal", skipme=True)
+    publish.task_publish(SEND_TASK, (2,))  # the socket is found closed: redis-py's way
+    publish.task_publish(SEND_TASK, (3,))  # a new socket
+    assert [m["body"][0] for m in _messages(own_queue)] == [[1], [2], [3]]
 
 
 @pytest.fixture
