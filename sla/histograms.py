@@ -3,8 +3,8 @@ percentiles without reading a row per complaint.
 
 Percentiles do not add up across days, but counts per bucket do. Each
 complaint whose target is met adds 1 to the bucket of its business seconds
-(``ComplaintFigures.<target>_seconds``), in the rows of its day and of its
-week, once per single dashboard filter: "all", its priority, its channel, its
+(``ComplaintFigures.<target>_seconds``), in the rows of its day, of its
+week and of its four weeks, once per single dashboard filter: "all", its priority, its channel, its
 category (sla.models.DailyHistogram). A period with at most one filter reads
 its buckets from those rows and interpolates inside the bucket holding each
 rank (sla.timings); filters that combine fall back to the exact percentile.
@@ -30,7 +30,7 @@ from django.db.models import Case, DateField, F, IntegerField, Value, When
 from django.db.models.functions import Cast, Mod, TruncWeek
 
 from sla.models import ComplaintFigures, DailyHistogram, Span
-from sla.rollup_sql import insert_select, spans_of, upsert_adding
+from sla.rollup_sql import blocks_fill, insert_select, spans_of, upsert_adding
 from sla.targets import TARGETS
 
 __all__ = [
@@ -149,6 +149,8 @@ def histograms_rebuild() -> None:
                 [*KEY, "complaints"],
                 (sql, (span.value, target.name, *params)),
             )
+    # The four-week rows, from the week rows.
+    blocks_fill(DailyHistogram, KEY, ("complaints",))
 
 
 def percentile_of_buckets(buckets: Sequence[tuple[int, int]], fraction: float) -> float | None:

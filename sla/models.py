@@ -60,6 +60,9 @@ class Span(models.TextChoices):
 
     DAY = "day", _("day")
     WEEK = "week", _("week (Monday to Sunday)")
+    # Every 28 days from a Monday (sla.rollup_sql.block_of): a long period reads
+    # its whole blocks from a quarter of the week rows.
+    FOUR_WEEKS = "4wk", _("four weeks (from a Monday)")
 
 
 class ComplaintFigures(models.Model):

@@ -2,8 +2,9 @@
 
 Four sla-owned tables (sla.models):
 
-* ``DailyFigures``: per day of receipt (and per week: the sum of its days, so
-  that a period reads its whole weeks from fewer rows), priority, channel and category, the
+* ``DailyFigures``: per day of receipt (and per week and per four weeks: the
+  sums of their days, so that a period reads its whole weeks and blocks of
+  four weeks from fewer rows), priority, channel and category, the
   complaints received and, per target, how many are met and met on time,
   plus how many got a decision and how many of those were re-opened;
 * ``DailyRootCause``: the same days and dimensions, by root cause;
@@ -40,13 +41,14 @@ from complaints.models import Answer, Complaint, Stage
 from complaints.workflow import NEEDS_RESOLUTION
 from sla.histograms import histograms_apply, histograms_rebuild
 from sla.models import ComplaintFigures, DailyFigures, DailyHistogram, DailyRootCause, Span
-from sla.rollup_sql import column_of, insert_select, spans_of, upsert_adding
+from sla.rollup_sql import blocks_fill, column_of, insert_select, spans_of, upsert_adding
 from sla.targets import TARGETS, SlaState, sla_state_q, sla_time_zone
 
 __all__ = [
     "CLOSURE_COUNTED",
     "COUNTED",
     "KEY",
+    "SHARES_COUNTED",
     "SHARE_FIELDS",
     "RebuildResult",
     "figures_forget",
@@ -70,12 +72,13 @@ CLOSURE_COUNTED: tuple[str, ...] = (
     "ack_undelivered",
     "ack_met_again",
 )
-COUNTED: tuple[str, ...] = (
+# The on-time shares' counts (sla.statistics), per target met and met on time.
+SHARES_COUNTED: tuple[str, ...] = (
     *(f"{t.name}_{what}" for t in TARGETS for what in ("met", "on_time")),
     "decided",
     "reopened",
-    *CLOSURE_COUNTED,
 )
+COUNTED: tuple[str, ...] = (*SHARES_COUNTED, *CLOSURE_COUNTED)
 SHARE_FIELDS: tuple[str, ...] = (
     *KEY,
     "root_cause",
@@ -348,6 +351,10 @@ def figures_rebuild() -> RebuildResult:
             .values("s_week", *dimensions, "root_cause")
             .annotate(s_span=Value(Span.WEEK.value), s_n=Count("pk")),
         )
+        # The four-week rows: sums of the week rows just written.
+        keys = ("span", *KEY)
+        blocks_fill(DailyFigures, keys, ("received", *COUNTED))
+        blocks_fill(DailyRootCause, (*keys, "root_cause"), ("complaints",))
         histograms_rebuild()
     return RebuildResult(
         complaints=ComplaintFigures.objects.count(),

@@ -16,7 +16,16 @@ from typing import Any
 
 from django.db import connection, models
 
-__all__ = ["column_of", "insert_select", "spans_of", "upsert_adding"]
+__all__ = [
+    "BLOCK_DAYS",
+    "BLOCK_EPOCH",
+    "block_of",
+    "blocks_fill",
+    "column_of",
+    "insert_select",
+    "spans_of",
+    "upsert_adding",
+]
 
 
 def column_of(model: type[models.Model], name: str) -> str:
@@ -77,8 +86,68 @@ def insert_select(model: type[models.Model], fields: Sequence[str], select: Any)
         cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} ({columns}) {sql}", params)
 
 
-def spans_of(day: date) -> tuple[tuple[str, date], tuple[str, date]]:
-    """The rows a day of receipt adds to: its own and its week's (from the Monday)."""
+# Four-week blocks start on this Monday and every 28 days before and after it.
+BLOCK_EPOCH = date(2001, 1, 1)
+BLOCK_DAYS = 28
+
+
+def block_of(day: date) -> date:
+    """The first day of the four-week block holding ``day`` (a Monday)."""
+    return day - timedelta(days=(day - BLOCK_EPOCH).days % BLOCK_DAYS)
+
+
+def spans_of(day: date) -> tuple[tuple[str, date], ...]:
+    """The rows a day of receipt adds to: its own, its week's (from the Monday)
+    and its four-week block's."""
     from sla.models import Span
 
-    return (Span.DAY.value, day), (Span.WEEK.value, day - timedelta(days=day.weekday()))
+    return (
+        (Span.DAY.value, day),
+        (Span.WEEK.value, day - timedelta(days=day.weekday())),
+        (Span.FOUR_WEEKS.value, block_of(day)),
+    )
+
+
+def blocks_fill(model: type[models.Model], key: Sequence[str], counts: Sequence[str]) -> None:
+    """Add the four-week rows of ``model`` from its (freshly rebuilt) week rows.
+
+    ``key`` is the model's unique key, "span" and "day" included, in its
+    order. The block of each week is computed here (``block_of``) and given to
+    the database as a CASE over the weeks present, so that the rule has one
+    rendering; one INSERT ... SELECT reads the week rows once, and writes in
+    the key's order (a period's rows are then neighbours on disk).
+    """
+    from sla.models import Span
+
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    span, day = qn(column_of(model, "span")), qn(column_of(model, "day"))
+    weeks = sorted(
+        model._default_manager.filter(span=Span.WEEK)
+        .values_list("day", flat=True)
+        .distinct()
+        .order_by()
+    )
+    if not weeks:
+        return
+    adapt = connection.ops.adapt_datefield_value
+    cases = " ".join(["WHEN %s THEN %s"] * len(weeks))
+    case_params: list[Any] = []
+    for week in weeks:
+        case_params.extend([adapt(week), adapt(block_of(week))])
+    others = [qn(column_of(model, name)) for name in key if name not in ("span", "day")]
+    summed = [qn(column_of(model, name)) for name in counts]
+    ordered = ", ".join(
+        "b.block" if name == "day" else qn(column_of(model, name)) for name in key if name != "span"
+    )
+    # Our own table and column names; the days as parameters.
+    sql = (
+        f"INSERT INTO {table} ({', '.join([span, day, *others, *summed])}) "  # noqa: S608
+        f"SELECT %s, b.block, {', '.join(others)}, "
+        f"{', '.join(f'SUM({c})' for c in summed)} "
+        f"FROM (SELECT CASE {day} {cases} END AS block, {', '.join([*others, *summed])} "
+        f"FROM {table} WHERE {span} = %s) b "
+        f"GROUP BY b.block, {', '.join(others)} ORDER BY {ordered}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Span.FOUR_WEEKS.value, *case_params, Span.WEEK.value])

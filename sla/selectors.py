@@ -9,7 +9,7 @@ sizes), and each query is served by an index (see docs/sla.md).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
@@ -95,15 +95,17 @@ def dashboard_get(
     filters: DashboardFilters,
     now: datetime | None = None,
     categories: dict[int, str] | None = None,
+    dimensions: Sequence[str] | None = None,
 ) -> Dashboard:
-    """Everything the dashboard shows, in a fixed number of queries."""
+    """Everything the dashboard shows, in a fixed number of queries; the weekly
+    shares by ``dimensions`` only when given (by each of DIMENSIONS when not)."""
     now = now or timezone.now()
     if categories is None:
         categories = categories_by_id()
     open_rows, open_totals, ageing, counts = _open_summary(filters, now)
     with reporting_memory():
         weeks, compliance, overall, received, decided, reopened = period_compliance(
-            filters, now, categories
+            filters, now, categories, dimensions
         )
         timings = period_timings(filters)
         root_causes = _root_causes(filters)

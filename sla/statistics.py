@@ -7,7 +7,7 @@ or one ordered-set aggregate, whatever the number of rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -19,9 +19,9 @@ from django.db import connection, transaction
 from django.db.models import (
     Count,
     DateField,
+    F,
     IntegerField,
     Q,
-    Sum,
     Value,
 )
 from django.db.models.functions import Cast, TruncWeek
@@ -30,7 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Channel, Priority
 from sla import conf
 from sla.models import ComplaintFigures, DailyFigures, Span
-from sla.rollup import COUNTED
+from sla.rollup import SHARES_COUNTED
+from sla.rollup_sql import BLOCK_DAYS, block_of
 from sla.targets import TARGETS, sla_time_zone
 
 # --- Filters ---------------------------------------------------------------------------
@@ -41,6 +42,14 @@ def default_period(today: date) -> tuple[date, date]:
     monday = today - timedelta(days=today.weekday())
     start = monday - timedelta(weeks=conf.dashboard_weeks() - 1)
     return start, monday + timedelta(days=6)
+
+
+_SPAN_DAYS = {Span.DAY: 1, Span.WEEK: 7, Span.FOUR_WEEKS: BLOCK_DAYS}
+
+
+def _span_range(span: Span, start: date, end: date) -> Q:
+    """The rows of ``span`` that cover the days [start, end)."""
+    return Q(span=span, day__gte=start, day__lte=end - timedelta(days=_SPAN_DAYS[span]))
 
 
 @dataclass(frozen=True)
@@ -63,8 +72,13 @@ class DashboardFilters:
         return period & self._dimensions_q(category="category")
 
     def rollup_q(self) -> Q:
-        """The period and the same choices, on the daily and weekly rows (sla.rollup)."""
+        """The period and the same choices, on the daily, weekly and four-week
+        rows (sla.rollup): for the period's totals."""
         return self.spans_q() & self._dimensions_q(category="category")
+
+    def weekly_rollup_q(self) -> Q:
+        """The same, from day and week rows only: for figures per week."""
+        return self.weekly_spans_q() & self._dimensions_q(category="category")
 
     def single_filter(self) -> tuple[str, str] | None:
         """The one filter chosen, as the histograms name it (sla.histograms):
@@ -83,19 +97,36 @@ class DashboardFilters:
         return chosen[0] if chosen else ("all", "")
 
     def spans_q(self) -> Q:
-        """The period on the daily and weekly rows: the whole weeks inside the
-        period from week rows, the days around them from day rows."""
+        """The period on the rollup's rows, from the fewest: its whole four-week
+        blocks from block rows, the whole weeks around them from week rows, the
+        days around those from day rows."""
+        return self._spans_q(blocks=True)
+
+    def weekly_spans_q(self) -> Q:
+        """The period from week and day rows only (no block spans a week of
+        the period partly)."""
+        return self._spans_q(blocks=False)
+
+    def _spans_q(self, *, blocks: bool) -> Q:
+        # Half-open ranges of days [start, end), each read from the coarsest
+        # rows that fit inside it; blocks and weeks both start on Mondays.
+        end = self.date_to + timedelta(days=1)
         first_monday = self.date_from + timedelta(days=(7 - self.date_from.weekday()) % 7)
-        last_sunday = self.date_to - timedelta(days=(self.date_to.weekday() + 1) % 7)
-        if first_monday + timedelta(days=6) > last_sunday:  # no whole week inside
-            spans = Q(span=Span.DAY, day__gte=self.date_from, day__lte=self.date_to)
+        weeks_end = end - timedelta(days=end.weekday())
+        if first_monday >= weeks_end:  # no whole week inside
+            return _span_range(Span.DAY, self.date_from, end)
+        ranges = [(Span.DAY, self.date_from, first_monday), (Span.DAY, weeks_end, end)]
+        first_block = block_of(first_monday + timedelta(days=BLOCK_DAYS - 1))
+        blocks_end = block_of(weeks_end)
+        if blocks and first_block < blocks_end:
+            ranges += [
+                (Span.WEEK, first_monday, first_block),
+                (Span.FOUR_WEEKS, first_block, blocks_end),
+                (Span.WEEK, blocks_end, weeks_end),
+            ]
         else:
-            spans = (
-                Q(span=Span.WEEK, day__gte=first_monday, day__lte=last_sunday - timedelta(days=6))
-                | Q(span=Span.DAY, day__gte=self.date_from, day__lt=first_monday)
-                | Q(span=Span.DAY, day__gt=last_sunday, day__lte=self.date_to)
-            )
-        return spans
+            ranges.append((Span.WEEK, first_monday, weeks_end))
+        return reduce(or_, (_span_range(*r) for r in ranges if r[1] < r[2]))
 
     def _dimensions_q(self, *, category: str) -> Q:
         q = Q()
@@ -140,18 +171,27 @@ class Series:
 
 @contextmanager
 def reporting_memory() -> Iterator[None]:
-    """Give the period's GROUP BY and percentile sorts enough memory on PostgreSQL.
+    """Give the period's GROUP BY and percentile sorts enough memory on PostgreSQL,
+    and no parallel workers.
 
     With the default work_mem (4 MB) PostgreSQL sorts twelve weeks of a
     million-row table on disk before grouping them; with a few tens of MB it
-    hashes them in memory instead. SET LOCAL lasts until the end of this
-    transaction only, so every other query keeps the server's setting.
+    hashes them in memory instead. The period's queries read the rollup's few
+    thousand rows in milliseconds: starting parallel workers for them cost more
+    than it saved (the weekly shares of one priority at 1M: 14-16 ms with two
+    workers, 7-8 ms without). set_config(..., true) is SET LOCAL: it lasts
+    until the end of this transaction only, so every other query keeps the
+    server's settings.
     """
     if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = %s", [conf.dashboard_work_mem()])
+        cursor.execute(
+            "SELECT set_config('work_mem', %s, true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)",
+            [conf.dashboard_work_mem()],
+        )
         yield
 
 
@@ -160,9 +200,14 @@ def _week_start(value: date) -> date:
 
 
 def compliance(
-    filters: DashboardFilters, now: datetime, categories: dict[int, str]
+    filters: DashboardFilters,
+    now: datetime,
+    categories: dict[int, str],
+    dimensions: Sequence[str] | None = None,
 ) -> tuple[list[date], dict[str, dict[str, list[Series]]], dict[str, Series], int, int, int]:
-    """On-time share of each target per week of receipt, by priority, channel and category.
+    """On-time share of each target per week of receipt, by priority, channel and category
+    (or by ``dimensions`` only: the page shows one; the priorities are read
+    whatever they are, as they give the overall share and the totals).
 
     Read from the daily figures (sla.rollup), not from the complaints: one
     query whatever the number of complaints, its rows bounded by days x
@@ -171,7 +216,8 @@ def compliance(
     the query counts the targets still unmet whose due date has passed at
     ``now`` (the only figure that changes with the clock alone).
     """
-    rows = _weekly_figures(filters, now)
+    shown = [d for d, _label in DIMENSIONS if dimensions is None or d in dimensions]
+    rows = _weekly_figures(filters, now, {"priority", *shown})
     first = _week_start(filters.date_from)
     weeks = []
     cursor = first
@@ -194,8 +240,8 @@ def compliance(
     names = [t.name for t in TARGETS]
     for week, dimension_number, key, n, *figures in rows:
         index = week_index.get(week)
-        counted = dict(zip(COUNTED, figures, strict=False))
-        passed = figures[len(COUNTED) :]
+        counted = dict(zip(SHARES_COUNTED, figures, strict=False))
+        passed = figures[len(SHARES_COUNTED) :]
         dimension = _DIMENSION_OF[dimension_number]
         if dimension == "priority":  # every complaint has one ("" before classification)
             received += n
@@ -231,7 +277,7 @@ def compliance(
     compliance: dict[str, dict[str, list[Series]]] = {}
     for target in TARGETS:
         compliance[target.name] = {}
-        for dimension, _label in DIMENSIONS:
+        for dimension in shown:
             order = list(labels[dimension])
             found = tallies[target.name][dimension]
             compliance[target.name][dimension] = [
@@ -250,32 +296,43 @@ def qn(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any, ...]]:
-    """The period's figures per week, by each dimension in turn, in one query.
+def _weekly_figures(
+    filters: DashboardFilters, now: datetime, dimensions: Collection[str]
+) -> list[tuple[Any, ...]]:
+    """The period's figures per week, by each of ``dimensions`` in turn, in one query.
 
-    Rows ``(week, dimension, key, n, *COUNTED, *due passed per target)``, with
-    dimension 1 (priority, "" before classification), 2 (channel) or 3
+    Rows ``(week, dimension, key, n, *SHARES_COUNTED, *due passed per target)``,
+    with dimension 1 (priority, "" before classification), 2 (channel) or 3
     (category id as text, "0" before classification). Inside: the daily
-    rollup's sums per week x priority x channel x category, plus the unmet
-    targets past due at ``now`` (UNION ALL); outside, each of those rows counted
-    once per dimension, so the page gets a thousand rows for a year, not the
-    full cross product.
+    rollup's rows of the period (a week's row is already a week's sum), plus
+    the unmet targets past due at ``now`` per week x priority x channel x
+    category (UNION ALL); outside, each of those rows counted once per
+    dimension, so the page gets a thousand rows for a year, not the full
+    cross product.
     """
-    dimensions = ("priority", "channel", "category")
+    grouped = ("priority", "channel", "category")
+    columns = (
+        "s_n",
+        *(f"s_{name}" for name in SHARES_COUNTED),
+        *(f"s_{t.name}_due_passed" for t in TARGETS),
+    )
     zero = Value(0, output_field=IntegerField())
     week = Cast(TruncWeek("day"), DateField())
+    # Only the counts the shares need, and integers all through: PostgreSQL
+    # sums integers into bigints, but bigints into numerics, which the outer
+    # sums of a year's rows spent most of their time on.
     counted = (
-        DailyFigures.objects.filter(filters.rollup_q())
-        .annotate(week=week)
-        .values("week", *dimensions)
-        .annotate(
-            n=Sum("received"),
-            **{f"s_{name}": Sum(name) for name in COUNTED},
-            **{f"{t.name}_due_passed": zero for t in TARGETS},
-        )
+        DailyFigures.objects.filter(filters.weekly_rollup_q())
         # A group whose complaints all moved to other groups (a new category,
         # say) keeps a row of zeros; the complaints' own GROUP BY had no such row.
-        .filter(n__gt=0)
+        .filter(received__gt=0)
+        .annotate(
+            week=week,
+            s_n=F("received"),
+            **{f"s_{name}": F(name) for name in SHARES_COUNTED},
+            **{f"s_{t.name}_due_passed": zero for t in TARGETS},
+        )
+        .values_list("week", *grouped, *columns)
         .order_by()
     )
     passed = {t.name: Q(**{f"{t.name}_open_due__lte": now}) for t in TARGETS}
@@ -283,28 +340,32 @@ def _weekly_figures(filters: DashboardFilters, now: datetime) -> list[tuple[Any,
         ComplaintFigures.objects.filter(filters.figures_q())
         .filter(reduce(or_, passed.values()))
         .annotate(week=week)
-        .values("week", *dimensions)
+        .values("week", *grouped)
         .annotate(
-            n=zero,
-            **{f"s_{name}": zero for name in COUNTED},
-            **{f"{t.name}_due_passed": Count("pk", filter=passed[t.name]) for t in TARGETS},
+            s_n=zero,
+            **{f"s_{name}": zero for name in SHARES_COUNTED},
+            **{
+                f"s_{t.name}_due_passed": Cast(Count("pk", filter=passed[t.name]), IntegerField())
+                for t in TARGETS
+            },
         )
+        .values_list("week", *grouped, *columns)
         .order_by()
     )
     inner, params = counted.union(overdue, all=True).query.sql_with_params()
-    # Cast back to integers in SQL (SUM of integers is a numeric on PostgreSQL):
-    # converting a year's 30,000 Decimals in Python took longer than the query.
-    sums = ", ".join(
-        f"CAST(SUM(g.{qn(name)}) AS BIGINT)"
-        for name in ("n", *(f"s_{c}" for c in COUNTED), *(f"{t.name}_due_passed" for t in TARGETS))
+    # Each row once per dimension asked for (numbered as _DIMENSION_OF).
+    fan_out = " UNION ALL ".join(
+        f"SELECT {number} AS dimension"
+        for number, name in _DIMENSION_OF.items()
+        if name in dimensions
     )
+    sums = ", ".join(f"SUM(g.{qn(name)})" for name in columns)
     # Plain SQL for what the ORM cannot say (grouping a UNION again); the
     # inner query is the ORM's, compiled for this database, with its parameters.
     sql = (
         f"SELECT g.week, d.dimension, CASE d.dimension WHEN 1 THEN g.priority "  # noqa: S608
         f"WHEN 2 THEN g.channel ELSE CAST(g.category AS VARCHAR(12)) END AS k, {sums} "
-        f"FROM ({inner}) g CROSS JOIN (SELECT 1 AS dimension UNION ALL SELECT 2 "
-        "UNION ALL SELECT 3) d GROUP BY g.week, d.dimension, k"
+        f"FROM ({inner}) g CROSS JOIN ({fan_out}) d GROUP BY g.week, d.dimension, k"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -47,13 +47,19 @@ def timings(filters: DashboardFilters) -> dict[str, float | None]:
     if timings_precision(filters) is None or chosen is None:
         return timings_exact(filters)
     dimension, value = chosen
-    rows = (
+    sql, params = (
         DailyHistogram.objects.filter(filters.spans_q(), dimension=dimension, value=value)
         .values_list("target", "bucket")
         .annotate(n=Sum("complaints"))
         .filter(n__gt=0)
         .order_by("target", "bucket")
+        .query.sql_with_params()
     )
+    # The ORM's statement, read without its converters: a year's 1,800 rows
+    # are plain integers and text, and converting each cell cost 4 ms.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     buckets: dict[str, list[tuple[int, int]]] = {target: [] for target in _NAMES.values()}
     for target, bucket, n in rows:
         buckets[target].append((bucket, int(n)))

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from common.widgets import DateInput, Select
 from complaints.models import Channel, Kind, Priority, Stage
 from sla import calendar, conf
 from sla.closure_figures import closure_figures_get
@@ -50,21 +51,24 @@ class DashboardFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("Received from"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(attrs={"type": "date"}),
         validators=_DATE_RANGE,
     )
     date_to = forms.DateField(
         label=_("Received until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(attrs={"type": "date"}),
         validators=_DATE_RANGE,
     )
-    priority = forms.ChoiceField(label=_("Priority"), required=False)
-    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    # Widgets written without templates (common.widgets): the same HTML.
+    priority = forms.ChoiceField(label=_("Priority"), required=False, widget=Select)
+    channel = forms.ChoiceField(label=_("Channel"), required=False, widget=Select)
     category = forms.TypedChoiceField(
-        label=_("Category"), required=False, coerce=int, empty_value=None
+        label=_("Category"), required=False, coerce=int, empty_value=None, widget=Select
     )
-    by = forms.ChoiceField(label=_("Compliance by"), required=False, choices=DIMENSIONS)
+    by = forms.ChoiceField(
+        label=_("Compliance by"), required=False, choices=DIMENSIONS, widget=Select
+    )
 
     def __init__(self, *args: Any, categories: dict[int, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -143,8 +147,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     categories = categories_by_id()
     form = DashboardFilterForm(request.GET or None, categories=categories)
     filters = form.filters(_today())
-    data = dashboard_get(filters=filters, categories=categories)
     dimension = form.dimension()
+    # The page shows the weekly shares by one dimension: only it is read.
+    data = dashboard_get(filters=filters, categories=categories, dimensions=(dimension,))
     context = {
         **admin.site.each_context(request),
         "is_nav_sidebar_enabled": False,

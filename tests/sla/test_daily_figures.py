@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 from io import StringIO
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from sla import selectors, statistics
 from sla.histograms import PRECISION
 from sla.models import ComplaintFigures, DailyFigures, DailyHistogram, DailyRootCause, Span
 from sla.rollup import figures_rebuild, figures_receive, figures_refresh
+from sla.rollup_sql import block_of, spans_of
 from sla.selectors import dashboard_get
 from sla.services import sla_sweep
 from sla.statistics import DashboardFilters, default_period
@@ -282,16 +284,17 @@ def test_the_backfill_counts_the_targets_it_fills(receive, classify, representat
     assert figures_rows() == kept
 
 
-def test_each_week_row_is_the_sum_of_its_days(receive, representative):
+@pytest.mark.parametrize("span", [Span.WEEK, Span.FOUR_WEEKS])
+def test_each_week_and_four_week_row_is_the_sum_of_its_days(span, receive, representative):
     random_history(random.Random(9), receive, representative, steps=40)
-    weeks: dict[tuple, list[int]] = {}
+    sums: dict[tuple, list[int]] = {}
     for stored in DailyFigures.objects.filter(span=Span.DAY).values():
         row: dict[str, Any] = dict(stored)
-        monday = row["day"] - timedelta(days=row["day"].weekday())
-        key = (monday, row["priority"], row["channel"], row["category"])
-        sums = weeks.setdefault(key, [0, 0, 0])
+        start = dict(spans_of(row["day"]))[span]
+        key = (start, row["priority"], row["channel"], row["category"])
+        found_sums = sums.setdefault(key, [0, 0, 0])
         for i, name in enumerate(("received", "ack_met", "resolution_on_time")):
-            sums[i] += row[name]
+            found_sums[i] += row[name]
 
     found = {
         (r["day"], r["priority"], r["channel"], r["category"]): [
@@ -299,18 +302,22 @@ def test_each_week_row_is_the_sum_of_its_days(receive, representative):
             r["ack_met"],
             r["resolution_on_time"],
         ]
-        for r in DailyFigures.objects.filter(span=Span.WEEK).values()
+        for r in DailyFigures.objects.filter(span=span).values()
     }
-    assert {k: v for k, v in found.items() if any(v)} == {k: v for k, v in weeks.items() if any(v)}
+    assert found
+    assert {k: v for k, v in found.items() if any(v)} == {k: v for k, v in sums.items() if any(v)}
 
 
 @pytest.mark.parametrize(
     ("date_from", "date_to"),
     [
-        ("2026-11-02", "2026-11-29"),  # whole weeks only
+        ("2026-11-02", "2026-11-29"),  # whole weeks only (one whole block)
         ("2026-11-04", "2026-11-26"),  # days around two whole weeks
         ("2026-11-04", "2026-11-07"),  # inside one week
         ("2026-11-29", "2026-11-30"),  # a Sunday and the next Monday
+        ("2026-09-09", "2026-12-02"),  # days, weeks, a block, weeks, days
+        ("2025-12-03", "2026-12-06"),  # the one-year view: eleven blocks and more
+        ("2026-10-12", "2026-11-08"),  # four whole weeks astride two blocks
     ],
 )
 def test_a_period_counts_each_day_once_whatever_its_edges(date_from, date_to):
@@ -320,17 +327,65 @@ def test_a_period_counts_each_day_once_whatever_its_edges(date_from, date_to):
         date_from=date.fromisoformat(date_from), date_to=date.fromisoformat(date_to)
     )
     days = (filters.date_to - filters.date_from).days + 1
-    for offset in range(-3, days + 3):
-        day = filters.date_from + timedelta(days=offset)
-        monday = day - timedelta(days=day.weekday())
-        DailyFigures.objects.create(span=Span.DAY, day=day, channel="web", received=1)
-        week, _ = DailyFigures.objects.get_or_create(
-            span=Span.WEEK, day=monday, channel="web", defaults={"received": 0}
-        )
-        DailyFigures.objects.filter(pk=week.pk).update(received=week.received + 1)
+    # Each day adds 1 to its row of each span, as the events write them.
+    for offset in range(-40, days + 40):
+        for span, start in spans_of(filters.date_from + timedelta(days=offset)):
+            row, _ = DailyFigures.objects.get_or_create(
+                span=span, day=start, channel="web", defaults={"received": 0}
+            )
+            DailyFigures.objects.filter(pk=row.pk).update(received=row.received + 1)
 
-    counted = sum(
-        DailyFigures.objects.filter(filters.rollup_q()).values_list("received", flat=True)
-    )
+    def counted(q) -> int:
+        return sum(DailyFigures.objects.filter(q).values_list("received", flat=True))
 
-    assert counted == days
+    assert counted(filters.rollup_q()) == days
+    assert counted(filters.weekly_rollup_q()) == days
+    assert not DailyFigures.objects.filter(filters.weekly_rollup_q(), span=Span.FOUR_WEEKS)
+
+
+def test_four_week_blocks_start_on_mondays_every_28_days():
+    from datetime import date
+
+    day = date(2026, 1, 1)
+    starts = set()
+    for offset in range(400):
+        start = block_of(day + timedelta(days=offset))
+        assert start.weekday() == 0
+        assert 0 <= (day + timedelta(days=offset) - start).days < 28
+        starts.add(start)
+    ordered = sorted(starts)
+    assert {(b - a).days for a, b in pairwise(ordered)} == {28}
+
+
+def test_the_migration_fills_the_four_week_rows_the_events_keep(receive, representative):
+    import importlib
+    from types import SimpleNamespace
+
+    random_history(random.Random(11), receive, representative, steps=40)
+    kept = figures_rows()
+    for model in (DailyFigures, DailyRootCause, DailyHistogram):
+        model.objects.filter(span=Span.FOUR_WEEKS).delete()
+    assert figures_rows() != kept
+
+    migration = importlib.import_module("sla.migrations.0009_four_week_spans")
+    # What the migration uses of its schema editor: the connection.
+    migration.fill_blocks(None, SimpleNamespace(connection=connection))
+
+    assert figures_rows() == kept
+
+
+def test_the_shares_by_one_dimension_are_those_of_the_full_figures(receive, representative):
+    random_history(random.Random(12), receive, representative, steps=40)
+    start, end = default_period(timezone.localdate())
+    period = DashboardFilters(date_from=start, date_to=end)
+    categories = selectors.categories_by_id()
+    now = timezone.now()
+    weeks, every, overall, *totals = statistics.compliance(period, now, categories)
+
+    for dimension, _label in statistics.DIMENSIONS:
+        found = statistics.compliance(period, now, categories, (dimension,))
+
+        assert found[0] == weeks
+        assert found[1] == {t: {dimension: every[t][dimension]} for t in every}
+        assert found[2] == overall
+        assert list(found[3:]) == totals

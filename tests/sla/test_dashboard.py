@@ -2,6 +2,7 @@
 
 import csv
 import io
+import random
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -148,6 +149,35 @@ def test_the_work_queues_list_due_today_at_risk_and_breached(receive):
         now.astimezone(timezone.get_current_timezone()).date()
     ):
         assert due_today == {on_track.pk, at_risk.pk}
+
+
+@pytest.mark.parametrize("kind", ["at_risk", "breached"])
+def test_a_work_queue_shows_its_most_urgent_by_the_due_date_of_its_target(kind, receive, settings):
+    settings.SLA_DASHBOARD_LIST_SIZE = 4
+    rng = random.Random(kind)
+    now = timezone.now()
+    for complaint in [receive() for _ in range(14)]:
+        # Few distinct due dates: ties, broken by the id.
+        ack_due = now + timedelta(minutes=rng.choice([-300, -100, 30, 90]))
+        resolution_due = now + timedelta(minutes=rng.choice([-250, -100, 45, 90]))
+        Complaint.objects.filter(pk=complaint.pk).update(
+            ack_due_at=ack_due,
+            ack_at_risk_after=ack_due - timedelta(hours=3),
+            ack_met_at=None if rng.random() < 0.6 else ack_due - timedelta(hours=1),
+            resolution_due_at=resolution_due,
+            resolution_at_risk_after=resolution_due - timedelta(hours=3),
+        )
+    queued = []
+    for complaint in Complaint.objects.all():
+        states = {t: sla_state_of(complaint=complaint, target=t, now=now) for t in TARGETS}
+        if kind in states.values():
+            target = ACK if states[ACK] == kind else RESOLUTION
+            queued.append((getattr(complaint, target.due), complaint.pk))
+    assert len(queued) > 4
+
+    found = getattr(board(now=now), kind)
+
+    assert [row.pk for row in found] == [pk for _due, pk in sorted(queued)[:4]]
 
 
 def test_the_lists_link_into_the_admin(client, manager, receive):
@@ -302,7 +332,8 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
         client.get(URL)
     assert _dashboard_queries(client) == small
     # The panels' queries, plus the waiting-on-the-customer figures and (on
-    # PostgreSQL) the SET LOCAL of the dashboard's work_mem: a constant.
+    # PostgreSQL) the local settings of the period's queries (work_mem, no
+    # parallel workers) in one statement: a constant.
     assert small <= 17
 
 

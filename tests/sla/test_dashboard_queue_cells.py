@@ -65,6 +65,25 @@ def test_a_queue_row_prints_what_the_template_filters_printed(
     assert after == before
 
 
+# The queue's body as the template's loop wrote it, before queue_body.
+BY_LOOP = Template(
+    "{% load sla_queue %}{% for row in rows %}\n      {{ row|queue_row }}\n    {% endfor %}"
+)
+BODY_IN_ONE_CALL = Template("{% load sla_queue %}{{ rows|queue_body }}")
+
+
+def test_a_queues_body_prints_what_the_templates_loop_printed(receive):
+    for days in (2, 3, 4):
+        receive(at=timezone.now() - timedelta(days=days))
+    start, end = default_period(timezone.localdate())
+    board = dashboard_get(filters=DashboardFilters(date_from=start, date_to=end))
+    assert len(board.breached) == 3
+
+    for rows in (board.breached, []):
+        context = Context({"rows": rows})
+        assert BODY_IN_ONE_CALL.render(context) == BY_LOOP.render(context)
+
+
 def test_the_covering_index_covers_every_open_stage_and_the_columns_the_panels_filter_on():
     migration = importlib.import_module("sla.migrations.0008_open_dashboard_index")
     filtered = {
