@@ -96,8 +96,3 @@ def date_formatter(format_name: str = "DATETIME_FORMAT") -> Callable[[datetime],
         return "".join(parts)
 
     return shown
-
-
-def date_shown(value: datetime, format_name: str = "DATETIME_FORMAT") -> str:
-    """``{{ value|date:format_name }}`` for one aware datetime (see date_formatter)."""
-    return date_formatter(format_name)(value)

@@ -122,7 +122,7 @@ def command_int(pool: Any, *args: bytes | str | int) -> int:
     """``command`` for a command whose reply is an integer."""
     reply = command(pool, *args)
     if not isinstance(reply, int):
-        forget_pool(pool)
+        _forget_pool(pool)
         raise WireError(f"not an integer: {reply!r:.40}")
     return reply
 
@@ -173,7 +173,7 @@ def _only(value: Any, reply: bytes, length: int) -> Any:
     return value
 
 
-def forget_pool(pool: Any) -> None:
+def _forget_pool(pool: Any) -> None:
     """Close this thread's connection to ``pool``'s server, if it holds one."""
     held = _connections().get(id(pool))
     if held is not None and held.pool is pool:
