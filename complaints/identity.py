@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -99,29 +100,43 @@ def _sharing(details: Details) -> Q | None:
     return query
 
 
-def customer_matching(*, details: Details) -> Customer | None:
+def customer_matching(*, details: Details, hold: bool = False) -> Customer | None:
     """The record a complaint with these details is filed under, if one agrees with
-    every detail given; None means the complaint gets a record of its own."""
+    every detail given; None means the complaint gets a record of its own.
+
+    ``hold``: the same query also locks the records it reads (``FOR NO KEY
+    UPDATE``, in id order, until the transaction ends), so that the record
+    returned cannot be merged away or anonymised before the complaint filed
+    under it is stored (``complaints.services.customer_merge`` locks in the same
+    order and waits). A record a merge removed meanwhile is not among them:
+    PostgreSQL reads the locked rows as they are once the merge commits.
+    """
     given = tuple(f for f in ("email", "phone") if getattr(details, f))
     if not given:
         return None
     # _sharing()'s query, compiled once per combination (every submission asks).
     values = {f: getattr(details, f) for f in given}
-    for customer in _SHARING_COMPILED[given].instances(**values):
+    for customer in _SHARING_COMPILED[given, hold].instances(**values):
         if not conflicts(details, Details.of_customer(customer)):
             return customer
     return None
 
 
-def _candidates(**values: str) -> QuerySet[Customer]:
+def _candidates(*, hold: bool, **values: str) -> QuerySet[Customer]:
     query = _sharing(Details(name="", **values))
     assert query is not None
-    return Customer.objects.filter(query).order_by("id")[:_CANDIDATES]
+    candidates = Customer.objects.filter(query).order_by("id")
+    if hold:
+        candidates = candidates.select_for_update(no_key=True)
+    return candidates[:_CANDIDATES]
 
 
-_SHARING_COMPILED: dict[tuple[str, ...], CompiledQuery] = {
-    given: CompiledQuery(_candidates, *(Marker(f, f"\x00{f}\x00") for f in given))
+_SHARING_COMPILED: dict[tuple[tuple[str, ...], bool], CompiledQuery] = {
+    (given, hold): CompiledQuery(
+        partial(_candidates, hold=hold), *(Marker(f, f"\x00{f}\x00") for f in given)
+    )
     for given in (("email",), ("phone",), ("email", "phone"))
+    for hold in (False, True)
 }
 
 

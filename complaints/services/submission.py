@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.db import CompiledQuery, Marker, insert_unless_conflict
+from common.db import insert_unless_conflict
 
 from .. import codes, tracking
 from ..contacts import normalize_email, normalize_phone
@@ -40,25 +40,14 @@ def customer_get_or_create(
     never changed here, and nothing about it reaches the submitter (the
     complaint keeps its own contact, and every notice speaks to that).
     """
-    details = Details(name=name, email=email, phone=phone)
-    for _attempt in range(3):
-        customer = customer_matching(details=details)
-        if customer is None:
-            break
-        # A merge may be removing this record right now (customer_merge): hold
-        # it until the complaint is stored, so the merge waits and moves the
-        # complaint too; if it is already gone, match again.
-        held = _CUSTOMER_HELD.instances(pk=customer.pk)
-        if held:
-            return held[0]
+    # One query finds the record and holds it (and the other records sharing
+    # the e-mail or phone) until the complaint is stored: a merge removing it
+    # right now (customer_merge) waits and moves the complaint too, and one
+    # that removed it already leaves it out.
+    customer = customer_matching(details=Details(name=name, email=email, phone=phone), hold=True)
+    if customer is not None:
+        return customer
     return Customer.objects.create(name=name, email=email, phone=phone, language=language)
-
-
-# Compiled once (common.db): every submission from a known customer asks it.
-_CUSTOMER_HELD = CompiledQuery(
-    lambda pk: Customer.objects.select_for_update(no_key=True).filter(pk=pk).order_by("pk")[:1],
-    Marker("pk", -(2**62)),
-)
 
 
 def complaint_submit(

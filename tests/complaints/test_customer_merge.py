@@ -11,8 +11,9 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 
 from complaints import codes
 from complaints.history import action_label
@@ -215,6 +216,70 @@ def test_a_complaint_filed_under_a_record_being_merged_moves_with_it(monkeypatch
     (new,) = filed
     assert set(Complaint.objects.values_list("customer", flat=True)) == {kept.customer_id}
     assert ComplaintEvent.objects.filter(complaint=new, action=codes.CUSTOMER_MERGED).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_complaint_arriving_while_its_record_is_merged_away_gets_a_live_record():
+    """The merge holds the record and removes it; the complaint arriving meanwhile
+    waits for the merge to commit, then is filed under a record that exists: the
+    removed one is no longer among those it matches."""
+    kept = make_complaint(name="Ayşe Yılmaz", email="", phone="05321234567")
+    other = make_complaint(name="Ayşe Y.", email="ayse@example.com", phone="05321234567")
+    merged = threading.Event()
+    errors: list[BaseException] = []
+    filed: list[Complaint] = []
+    committed_at: list[float] = []
+    filed_at: list[float] = []
+
+    def merge() -> None:
+        try:
+            with transaction.atomic():
+                customer_merge(customer=other.customer, into=kept.customer, actor=None)
+                merged.set()
+                time.sleep(0.5)  # the complaint arrives meanwhile, and must wait
+            committed_at.append(time.monotonic())
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def arrive() -> None:
+        try:
+            merged.wait(5)
+            filed.append(make_complaint(name="Ayşe Y.", email="ayse@example.com", phone=""))
+            filed_at.append(time.monotonic())
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=merge), threading.Thread(target=arrive)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert errors == []
+    (new,) = filed
+    assert filed_at[0] >= committed_at[0]  # it waited for the merge
+    assert not Customer.objects.filter(pk=other.customer_id).exists()
+    # A record of its own: the one merged into lacks the e-mail address given.
+    assert new.customer_id not in (other.customer_id, kept.customer_id)
+    assert Customer.objects.get(pk=new.customer_id).email == "ayse@example.com"
+
+
+def test_the_record_matched_is_found_and_held_in_one_statement():
+    """Intake reads the records sharing the details and locks them in one query."""
+    first = make_complaint(name="Ayşe Y.", email="ayse@example.com", phone="")
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        found = submission.customer_get_or_create(
+            name="AYŞE Y.", email="ayse@example.com", language="tr"
+        )
+    assert found == first.customer
+    [query] = captured.captured_queries
+    if connection.vendor == "postgresql":
+        assert query["sql"].endswith("FOR NO KEY UPDATE")
 
 
 # --- The data migration --------------------------------------------------------------
