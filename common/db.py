@@ -70,13 +70,107 @@ def insert_unless_conflict(
     return _insert(obj, returning=returning, on_conflict=OnConflict.IGNORE)
 
 
+def insert_with_child_unless_conflict(
+    obj: models.Model,
+    child: models.Model,
+    *,
+    link: str,
+    returning: Sequence[models.Field] = (),
+) -> tuple[Any, ...] | None:
+    """``obj`` as ``insert_unless_conflict`` writes it, and ``child`` pointing at
+    it (``child.<link>`` = the new id), in one statement on PostgreSQL.
+
+    A data-modifying CTE: ``WITH parent AS (INSERT ... ON CONFLICT DO NOTHING
+    RETURNING ...), child AS (INSERT ... SELECT parent.id, ... FROM parent
+    RETURNING id) SELECT ...``. A clash on a unique index writes neither row
+    and returns None, the caller's transaction still usable. Otherwise both
+    objects are saved (their ids set, ``child.<link>_id`` too) and the
+    parent's id and ``returning`` values come back. One round trip where two
+    INSERTs take two (issue 15: the submission's complaint and its first
+    history row). Elsewhere (SQLite) the two INSERTs, one after the other.
+    No ``pre_save`` / ``post_save`` signals are sent.
+    """
+    using = router.db_for_write(type(obj))
+    connection = connections[using]
+    link_field = child._meta.get_field(link)
+    assert isinstance(link_field, models.ForeignKey) and link_field.related_model is type(obj)
+    if connection.vendor != "postgresql":
+        returned = insert_unless_conflict(obj, returning=returning)
+        if returned is not None:
+            setattr(child, link_field.name, obj)  # its id and the object
+            insert_new(child)
+        return returned
+    parent_sql, parent_params, parent_returned = _insert_sql(
+        obj, returning=returning, on_conflict=OnConflict.IGNORE, using=using
+    )
+    child_fields = _insert_fields(type(child))
+    child_sql = _CHILD_INSERTS.get((type(child), link, using))
+    if child_sql is None:
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(_column(f)) for f in child_fields)
+        selected = ", ".join(
+            f"parent.{qn(_column(obj._meta.pk))}" if f is link_field else "%s" for f in child_fields
+        )
+        child_sql = (
+            f"INSERT INTO {qn(child._meta.db_table)} ({columns}) "  # noqa: S608 - our models' names
+            f"SELECT {selected} FROM parent RETURNING {qn(_column(child._meta.pk))}"
+        )
+        _CHILD_INSERTS[type(child), link, using] = child_sql
+    child_params = [
+        field.get_db_prep_save(field.pre_save(child, True), connection=connection)
+        for field in child_fields
+        if field is not link_field
+    ]
+    statement = (
+        f"WITH parent AS ({parent_sql}), child AS ({child_sql}) "  # noqa: S608 - compiled above
+        "SELECT parent.*, child.* FROM parent CROSS JOIN child"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*parent_params, *child_params])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = _saved(obj, parent_returned, row[:-1], using)
+    setattr(child, link_field.name, obj)  # its id and the object
+    _saved(child, [child._meta.pk], row[-1:], using)
+    return values
+
+
+def _column(field: Any) -> str:
+    assert field.column, field
+    return str(field.column)
+
+
+def _insert_fields(model: type[models.Model]) -> list[models.Field]:
+    meta = model._meta
+    return [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+
+
 def _insert(
     obj: models.Model, *, returning: Sequence[models.Field], on_conflict: OnConflict | None
 ) -> tuple[Any, ...] | None:
+    using = router.db_for_write(type(obj))
+    statement, params, returned = _insert_sql(
+        obj, returning=returning, on_conflict=on_conflict, using=using
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(statement, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return _saved(obj, returned, row, using)
+
+
+def _insert_sql(
+    obj: models.Model,
+    *,
+    returning: Sequence[models.Field],
+    on_conflict: OnConflict | None,
+    using: str,
+) -> tuple[str, list[Any], list[models.Field]]:
     model = type(obj)
     meta = model._meta
-    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
-    using = router.db_for_write(model)
+    fields = _insert_fields(model)
     connection = connections[using]
     returned = [meta.pk, *returning]
     values = [field.pre_save(obj, True) for field in fields]
@@ -97,21 +191,22 @@ def _insert(
         query.insert_values(fields, [obj])
         compiler = query.get_compiler(using=using)
         compiler.returning_fields = returned
-        [(statement, params)] = compiler.as_sql()
+        [(statement, compiled_params)] = compiler.as_sql()
         if not any(hasattr(v, "resolve_expression") and not isinstance(v, RawSQL) for v in values):
             _INSERTS[key] = statement
-    else:
-        params = []
-        for field, value in zip(fields, values, strict=True):
-            if isinstance(value, RawSQL):
-                params.extend(value.params)
-            else:
-                params.append(field.get_db_prep_save(value, connection=connection))
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
+        return statement, list(compiled_params), returned
+    params: list[Any] = []
+    for field, value in zip(fields, values, strict=True):
+        if isinstance(value, RawSQL):
+            params.extend(value.params)
+        else:
+            params.append(field.get_db_prep_save(value, connection=connection))
+    return statement, params, returned
+
+
+def _saved(
+    obj: models.Model, returned: Sequence[models.Field], row: Sequence[Any], using: str
+) -> tuple[Any, ...]:
     values = [field.to_python(value) for field, value in zip(returned, row, strict=True)]
     for field, value in zip(returned, values, strict=True):
         setattr(obj, field.attname, value)
@@ -121,6 +216,7 @@ def _insert(
 
 
 _INSERTS: dict[tuple[Any, ...], str] = {}
+_CHILD_INSERTS: dict[tuple[Any, ...], str] = {}
 
 
 class Marker:

@@ -27,7 +27,33 @@ def event_record(
     data: Mapping[str, Any] | None = None,
 ) -> ComplaintEvent:
     """Append a history row and tell the other apps (inside the caller's transaction)."""
-    event = ComplaintEvent(
+    event = event_row(
+        complaint=complaint,
+        action=action,
+        actor=actor,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        note=note,
+        data=data,
+    )
+    insert_new(event)  # a row on every step: the INSERT compiled once (common.db)
+    event_announce(event)
+    return event
+
+
+def event_row(
+    *,
+    complaint: Complaint,
+    action: str,
+    actor: Actor = None,
+    from_stage: str = "",
+    to_stage: str = "",
+    note: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> ComplaintEvent:
+    """The history row ``event_record`` writes, not yet written (the receipt
+    writes it with its complaint, in one statement)."""
+    return ComplaintEvent(
         complaint=complaint,
         action=action,
         actor=actor_user(actor),
@@ -40,9 +66,11 @@ def event_record(
         # derive from them) reads one clock.
         created_at=timezone.now(),
     )
-    insert_new(event)  # a row on every step: the INSERT compiled once (common.db)
-    complaint_event.send(sender=Complaint, event=event, complaint=complaint)
-    return event
+
+
+def event_announce(event: ComplaintEvent) -> None:
+    """Tell the other apps about a history row just written (complaint_event)."""
+    complaint_event.send(sender=Complaint, event=event, complaint=event.complaint)
 
 
 def describe(value: Any) -> Any:

@@ -12,17 +12,26 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.db import insert_unless_conflict
+from common.db import insert_with_child_unless_conflict
 
 from .. import codes, tracking
 from ..contacts import normalize_email, normalize_phone
 from ..identity import Details, customer_matching
-from ..models import CONTACT_CHANNELS, Channel, Complaint, Customer, Kind, Language, Stage
+from ..models import (
+    CONTACT_CHANNELS,
+    Channel,
+    Complaint,
+    ComplaintEvent,
+    Customer,
+    Kind,
+    Language,
+    Stage,
+)
 from ..models.privacy import PrivacyNotice
 from ..permissions import Actor, actor_require
 from ..privacy import privacy_notice_fields, privacy_notice_given_by_staff
 from ..signals import receipt_fields_apply
-from .events import event_record
+from .events import event_announce, event_row
 from .transitions import complaint_transition
 
 logger = logging.getLogger(__name__)
@@ -148,14 +157,17 @@ def complaint_submit(
         # The other apps' fields of a new complaint (sla: the acknowledgement
         # due date) go into the INSERT rather than an UPDATE after it.
         receipt_fields_apply(complaint)
-        _insert_with_new_tracking_number(complaint)
-        event_record(
+        received = event_row(
             complaint=complaint,
             action=codes.RECEIVED,
             actor=actor,
             to_stage=Stage.RECEIVED,
             data={"channel": channel, "kind": kind, "acknowledged_on_contact": on_contact},
         )
+        # The complaint and its first history row in one statement, then the
+        # other apps told, as event_record tells them.
+        _insert_with_new_tracking_number(complaint, received)
+        event_announce(received)
         if on_contact:
             complaint = complaint_transition(
                 complaint=complaint,
@@ -194,15 +206,18 @@ def complaint_register(
     return complaint_submit(actor=actor, channel=channel, privacy_notice_given=given, **fields)
 
 
-def _insert_with_new_tracking_number(complaint: Complaint, attempts: int = 5) -> None:
-    """INSERT the new complaint under a tracking number nobody holds.
+def _insert_with_new_tracking_number(
+    complaint: Complaint, received: ComplaintEvent, attempts: int = 5
+) -> None:
+    """INSERT the new complaint under a tracking number nobody holds, and its
+    ``received`` history row with it (one statement on PostgreSQL).
 
     54 random bits make a collision very unlikely, but the unique index is the
     only real guarantee: ``ON CONFLICT DO NOTHING`` returns no row on a clash,
-    and another number is drawn. Unlike a savepoint around a plain INSERT, this
-    costs no statement on the usual path and leaves the caller's transaction
-    usable on a clash. Values given as expressions (the privacy notice's) come
-    back with the new id.
+    writing neither row, and another number is drawn. Unlike a savepoint around
+    a plain INSERT, this costs no statement on the usual path and leaves the
+    caller's transaction usable on a clash. Values given as expressions (the
+    privacy notice's) come back with the new id.
     """
     computed = [
         f
@@ -211,7 +226,12 @@ def _insert_with_new_tracking_number(complaint: Complaint, attempts: int = 5) ->
     ]
     for attempt in range(attempts):
         complaint.tracking_number = tracking.generate()
-        if insert_unless_conflict(complaint, returning=computed) is not None:
+        if (
+            insert_with_child_unless_conflict(
+                complaint, received, link="complaint", returning=computed
+            )
+            is not None
+        ):
             return
         if not Complaint.objects.filter(tracking_number=complaint.tracking_number).exists():
             # Not a clash of numbers (SQLite's OR IGNORE also skips a failed CHECK).
