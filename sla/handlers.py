@@ -15,7 +15,7 @@ from complaints import codes
 from complaints.models import Complaint, ComplaintEvent
 from complaints.workflow import TRANSITIONS
 from sla import codes as sla_codes
-from sla import pauses, rollup, services, unanswered
+from sla import pauses, rollup, rollup_receipt, services, unanswered
 from sla.codes import ACK_MET_AGAIN, ACK_UNDELIVERED
 from sla.targets import DUE_CHANGED
 
@@ -104,7 +104,7 @@ def _figures(complaint: Complaint, event: ComplaintEvent) -> None:
 
 
 def _figures_received(complaint: Complaint, event: ComplaintEvent) -> None:
-    rollup.figures_receive(complaint_id=complaint.pk)
+    rollup_receipt.figures_receive(complaint_id=complaint.pk, received_at=complaint.received_at)
 
 
 # Every code after which a figure's inputs may have changed: the receipt (a new

@@ -20,7 +20,8 @@ the transaction of the history row that changed it) and by ``figures_rebuild``
 (every complaint, ``manage.py sla_rollup_rebuild``). The refresh applies the
 difference between the stored share and the current one with upserts
 (INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n), so concurrent
-transactions add up instead of overwriting each other.
+transactions add up instead of overwriting each other. A receipt writes a
+new complaint's share straight from its row (sla.rollup_receipt).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -36,12 +36,16 @@ from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
-from common.db import CompiledQuery, Marker
 from complaints.models import Answer, Complaint, Stage
 from complaints.workflow import NEEDS_RESOLUTION
 from sla.histograms import histograms_apply, histograms_rebuild
 from sla.models import ComplaintFigures, DailyFigures, DailyHistogram, DailyRootCause, Span
-from sla.rollup_sql import blocks_fill, column_of, insert_select, spans_of, upsert_adding
+from sla.rollup_sql import (
+    blocks_fill,
+    insert_select,
+    spans_of,
+    upsert_adding,
+)
 from sla.targets import TARGETS, SlaState, sla_state_q, sla_time_zone
 
 __all__ = [
@@ -51,9 +55,9 @@ __all__ = [
     "SHARES_COUNTED",
     "SHARE_FIELDS",
     "RebuildResult",
+    "figures_apply",
     "figures_forget",
     "figures_rebuild",
-    "figures_receive",
     "figures_refresh",
     "share_expressions",
 ]
@@ -198,68 +202,23 @@ def figures_refresh(*, complaint_id: int) -> bool:
             ComplaintFigures.objects.create(complaint_id=complaint_id, **new)
         else:
             ComplaintFigures.objects.filter(pk=complaint_id).update(**new)
-        _apply(old=old, new=new)
+        figures_apply(old=old, new=new)
     return True
-
-
-def figures_receive(*, complaint_id: int) -> None:
-    """A complaint just recorded: its share, inserted straight from its row.
-
-    Two statements on the submission path (INSERT ... SELECT ... RETURNING,
-    then the upsert) instead of a refresh's three; a complaint that already has
-    a share (which a receipt should not) falls back to the refresh.
-    """
-    returned = _insert_select_one(complaint_id)
-    if returned is None:
-        figures_refresh(complaint_id=complaint_id)
-        return
-    _apply(old=None, new=returned)
-
-
-# The share of one complaint, compiled once (the expressions do not depend on
-# the instant): compiling them took most of the CPU of a submission's figures.
-_ONE_SHARE = CompiledQuery(
-    lambda complaint_id: (
-        Complaint.objects.order_by()
-        .filter(pk=complaint_id)
-        .annotate(**{f"share_{name}": value for name, value in share_expressions().items()})
-        .values_list("pk", *(f"share_{name}" for name in SHARE_FIELDS))
-    ),
-    Marker("complaint_id", -(2**62)),
-)
-
-
-def _insert_select_one(complaint_id: int) -> dict[str, Any] | None:
-    sql, params = _ONE_SHARE.sql(complaint_id=complaint_id)
-    with connection.cursor() as cursor:
-        cursor.execute(_share_insert(sql), params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    # Back to Python values (SQLite returns dates as text).
-    return {
-        name: ComplaintFigures._meta.get_field(name).to_python(value)  # type: ignore[union-attr]
-        for name, value in zip(SHARE_FIELDS, row[1:], strict=True)
-    }
-
-
-@lru_cache(maxsize=4)
-def _share_insert(select: str) -> str:
-    # INSERT ... SELECT of the share, written once: the SELECT is the same on every call.
-    qn = connection.ops.quote_name
-    columns = [qn(column_of(ComplaintFigures, name)) for name in ("complaint", *SHARE_FIELDS)]
-    return (
-        f"INSERT INTO {qn(ComplaintFigures._meta.db_table)} ({', '.join(columns)}) "
-        f"{select} ON CONFLICT DO NOTHING RETURNING {', '.join(columns)}"
-    )
 
 
 def figures_forget(*, share: Mapping[str, Any]) -> None:
     """Take a deleted complaint's share out of the daily figures."""
-    _apply(old=share, new=None)
+    figures_apply(old=share, new=None)
 
 
-def _apply(*, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> None:
+def figures_apply(
+    *,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    daily_written: bool = False,
+) -> None:
+    """Add ``new`` to the figures and take ``old`` out; ``daily_written``: the
+    daily figures have it already (a receipt on PostgreSQL), the rest not."""
     daily: dict[tuple[Any, ...], list[int]] = {}
     causes: dict[tuple[Any, ...], list[int]] = {}
     for share, sign in ((old, -1), (new, 1)):
@@ -279,7 +238,8 @@ def _apply(*, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> N
     # Sorted, so that two transactions touching the same rows lock them in the
     # same order and cannot deadlock on each other.
     keys = ("span", *KEY)
-    upsert_adding(DailyFigures, keys, ("received", *COUNTED), sorted(daily.items()))
+    if not daily_written:
+        upsert_adding(DailyFigures, keys, ("received", *COUNTED), sorted(daily.items()))
     upsert_adding(DailyRootCause, (*keys, "root_cause"), ("complaints",), sorted(causes.items()))
     histograms_apply(old=old, new=new)
 

@@ -19,6 +19,7 @@ from django.db import connection, models
 __all__ = [
     "BLOCK_DAYS",
     "BLOCK_EPOCH",
+    "adding_on_conflict",
     "block_of",
     "blocks_fill",
     "column_of",
@@ -67,12 +68,25 @@ def _upsert_statement(
     count_columns = [qn(column_of(model, name)) for name in counts]
     width = len(key_columns) + len(count_columns)
     values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * rows)
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in count_columns)
     # Names from our own models' metadata, values as parameters.
     return (
         f"INSERT INTO {table} ({', '.join(key_columns + count_columns)}) VALUES {values} "  # noqa: S608
-        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
+        + adding_on_conflict(model, key, counts)
     )
+
+
+@lru_cache(maxsize=16)
+def adding_on_conflict(
+    model: type[models.Model], key: tuple[str, ...], counts: tuple[str, ...]
+) -> str:
+    """The upsert's tail: a row already there gets the new counts added to its
+    own (``upsert_adding``, and sla.rollup's receipt in one statement)."""
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    count_columns = [qn(column_of(model, name)) for name in counts]
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in count_columns)
+    key_columns = ", ".join(qn(column_of(model, name)) for name in key)
+    return f"ON CONFLICT ({key_columns}) DO UPDATE SET {updates}"
 
 
 def insert_select(model: type[models.Model], fields: Sequence[str], select: Any) -> None:

@@ -26,11 +26,13 @@ from complaints.workflow import STAGE_ORDER
 from sla import selectors, statistics
 from sla.histograms import PRECISION
 from sla.models import ComplaintFigures, DailyFigures, DailyHistogram, DailyRootCause, Span
-from sla.rollup import figures_rebuild, figures_receive, figures_refresh
+from sla.rollup import figures_rebuild, figures_refresh
+from sla.rollup_receipt import figures_receive
 from sla.rollup_sql import block_of, spans_of
 from sla.selectors import dashboard_get
 from sla.services import sla_sweep
 from sla.statistics import DashboardFilters, default_period
+from sla.targets import sla_time_zone
 from sla.timings import timings
 from tests.sla.reference import (
     compliance_from_complaints,
@@ -230,6 +232,67 @@ def test_a_second_receipt_of_the_same_complaint_is_not_counted_twice(receive):
     figures_receive(complaint_id=complaint.pk)
 
     assert DailyFigures.objects.get(span=Span.DAY).received == 1
+
+
+def _figures_emptied() -> None:
+    for model in (DailyHistogram, DailyRootCause, DailyFigures, ComplaintFigures):
+        model.objects.all().delete()
+
+
+def test_a_receipt_writes_its_share_and_its_days_figures_in_one_statement_on_postgresql(receive):
+    complaint = receive()
+    kept = figures_rows()
+    _figures_emptied()
+
+    with CaptureQueriesContext(connection) as statements:
+        figures_receive(complaint_id=complaint.pk, received_at=complaint.received_at)
+
+    # PostgreSQL: one data-modifying WITH; SQLite: the share, then the upsert.
+    assert len(statements) == (1 if connection.vendor == "postgresql" else 2)
+    assert figures_rows() == kept
+    day = ComplaintFigures.objects.get(pk=complaint.pk).day
+    assert {(row.span, row.day, row.received) for row in DailyFigures.objects.all()} == {
+        (span, start, 1) for span, start in spans_of(day)
+    }
+
+
+@pytest.mark.parametrize(
+    "utc", ["2026-03-02T20:59:59+00:00", "2026-03-02T21:00:00+00:00", "2026-03-08T21:00:01+00:00"]
+)
+def test_a_receipt_around_midnight_counts_on_the_day_of_the_sla_calendar(utc, receive):
+    # Istanbul is UTC+3: 21:00 UTC is the next day; 8 March 2026 ends a week.
+    from datetime import datetime
+
+    complaint = receive(at=datetime.fromisoformat(utc))
+
+    counted = figures_rows()
+    figures_rebuild()
+    assert figures_rows() == counted
+    local_day = timezone.localtime(complaint.received_at, sla_time_zone()).date()
+    assert DailyFigures.objects.get(span=Span.DAY).day == local_day
+
+
+def test_a_receipt_whose_day_the_caller_guessed_wrong_is_still_counted_once(receive):
+    complaint = receive()
+    kept = figures_rows()
+    _figures_emptied()
+
+    # Ten days off: none of the days given matches the share's, so the daily
+    # figures are written after the share rather than with it.
+    figures_receive(
+        complaint_id=complaint.pk, received_at=complaint.received_at + timedelta(days=10)
+    )
+
+    assert figures_rows() == kept
+
+
+def test_a_second_receipt_given_its_time_is_not_counted_twice(receive):
+    complaint = receive()
+
+    figures_receive(complaint_id=complaint.pk, received_at=complaint.received_at)
+
+    assert DailyFigures.objects.get(span=Span.DAY).received == 1
+    assert DailyFigures.objects.get(span=Span.WEEK).received == 1
 
 
 def test_a_complaint_cannot_be_deleted_so_its_figures_stay(receive, classify):

@@ -1,0 +1,141 @@
+"""A new complaint's share of the daily figures (sla.rollup), written at receipt.
+
+The submission path's part of the figures, kept apart from the rest of
+sla.rollup: on PostgreSQL one statement writes the complaint's share and adds
+it to its day's, week's and four weeks' rows (a data-modifying WITH), where a
+later event's refresh takes three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from common.db import CompiledQuery, Marker
+from complaints.models import Complaint
+from sla.models import ComplaintFigures, DailyFigures
+from sla.rollup import (
+    COUNTED,
+    KEY,
+    SHARE_FIELDS,
+    figures_apply,
+    figures_refresh,
+    share_expressions,
+)
+from sla.rollup_sql import adding_on_conflict, column_of, spans_of
+from sla.targets import sla_time_zone
+
+__all__ = ["figures_receive"]
+
+
+def figures_receive(*, complaint_id: int, received_at: datetime | None = None) -> None:
+    """A complaint just recorded: its share, inserted straight from its row.
+
+    On PostgreSQL, given the complaint's ``received_at``, one statement writes
+    the share and adds it to its day's, week's and four weeks' figures (a
+    data-modifying WITH: ``_receive_statement``); otherwise two (INSERT ...
+    SELECT ... RETURNING, then the upsert). A complaint that already has a
+    share (which a receipt should not) falls back to the refresh.
+    """
+    in_one = received_at is not None and connection.vendor == "postgresql"
+    returned, daily_written = (
+        _receive_in_one(complaint_id, received_at)
+        if in_one and received_at is not None
+        else (_insert_select_one(complaint_id), False)
+    )
+    if returned is None:
+        figures_refresh(complaint_id=complaint_id)
+        return
+    figures_apply(old=None, new=returned, daily_written=daily_written)
+
+
+# The share of one complaint, compiled once (the expressions do not depend on
+# the instant): compiling them took most of the CPU of a submission's figures.
+_ONE_SHARE = CompiledQuery(
+    lambda complaint_id: (
+        Complaint.objects.order_by()
+        .filter(pk=complaint_id)
+        .annotate(**{f"share_{name}": value for name, value in share_expressions().items()})
+        .values_list("pk", *(f"share_{name}" for name in SHARE_FIELDS))
+    ),
+    Marker("complaint_id", -(2**62)),
+)
+
+
+def _insert_select_one(complaint_id: int) -> dict[str, Any] | None:
+    sql, params = _ONE_SHARE.sql(complaint_id=complaint_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_share_insert(sql), params)
+        row = cursor.fetchone()
+    return None if row is None else _share_of(row[1:])
+
+
+def _share_of(row: Sequence[Any]) -> dict[str, Any]:
+    # Back to Python values (SQLite returns dates as text).
+    return {
+        name: ComplaintFigures._meta.get_field(name).to_python(value)  # type: ignore[union-attr]
+        for name, value in zip(SHARE_FIELDS, row, strict=True)
+    }
+
+
+@lru_cache(maxsize=4)
+def _share_insert(select: str) -> str:
+    # INSERT ... SELECT of the share, written once: the SELECT is the same on every call.
+    qn = connection.ops.quote_name
+    columns = [qn(column_of(ComplaintFigures, name)) for name in ("complaint", *SHARE_FIELDS)]
+    return (
+        f"INSERT INTO {qn(ComplaintFigures._meta.db_table)} ({', '.join(columns)}) "
+        f"{select} ON CONFLICT DO NOTHING RETURNING {', '.join(columns)}"
+    )
+
+
+def _receive_in_one(complaint_id: int, received_at: datetime) -> tuple[dict[str, Any] | None, bool]:
+    """The share and its daily figures in one statement (PostgreSQL).
+
+    The day of receipt is the database's (the share's ``day``); the spans of
+    the days around ``received_at`` in the SLA time zone go in as VALUES, so
+    the rows written are always those of the day the share says, in the order
+    ``figures_apply`` writes them (the same lock order). Returns the share, or None
+    when the complaint had one already, and whether the daily rows were written
+    (if the day was not among those given, ``figures_apply`` writes them after).
+    """
+    local = timezone.localtime(received_at, sla_time_zone()).date()
+    days = (local - timedelta(days=1), local, local + timedelta(days=1))
+    spans: list[Any] = []
+    for day in days:
+        for ordinal, (span, start) in enumerate(sorted(spans_of(day))):
+            spans.extend([day, span, start, ordinal])
+    sql, params = _ONE_SHARE.sql(complaint_id=complaint_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_receive_statement(sql, len(days) * 3), [*params, *spans])
+        row = cursor.fetchone()
+    if row is None:
+        return None, False
+    return _share_of(row[1:-1]), row[-1] > 0
+
+
+@lru_cache(maxsize=4)
+def _receive_statement(select: str, spans: int) -> str:
+    qn = connection.ops.quote_name
+    daily = qn(DailyFigures._meta.db_table)
+    dimensions = [qn(column_of(ComplaintFigures, name)) for name in KEY[1:]]
+    counted = [qn(column_of(ComplaintFigures, name)) for name in COUNTED]
+    keys = ("span", *KEY)
+    columns = [qn(column_of(DailyFigures, name)) for name in (*keys, "received", *COUNTED)]
+    values = ", ".join(["(%s, %s, %s, %s)"] * spans)
+    # Our own table and column names; the values as parameters.
+    return (
+        f"WITH s AS ({_share_insert(select)}), "  # noqa: S608
+        f"d AS (INSERT INTO {daily} ({', '.join(columns)}) "
+        f"SELECT v.span, v.start, {', '.join(f's.{c}' for c in dimensions)}, 1, "
+        f"{', '.join(f's.{c}' for c in counted)} "
+        f"FROM s JOIN (VALUES {values}) AS v (day, span, start, ordinal) "
+        f"ON v.day = s.{qn(column_of(ComplaintFigures, 'day'))} ORDER BY v.ordinal "
+        f"{adding_on_conflict(DailyFigures, keys, ('received', *COUNTED))} RETURNING 1) "
+        "SELECT s.*, (SELECT COUNT(*) FROM d) FROM s"
+    )
