@@ -40,12 +40,7 @@ from complaints.models import Answer, Complaint, Stage
 from complaints.workflow import NEEDS_RESOLUTION
 from sla.histograms import histograms_apply, histograms_rebuild
 from sla.models import ComplaintFigures, DailyFigures, DailyHistogram, DailyRootCause, Span
-from sla.rollup_sql import (
-    blocks_fill,
-    insert_select,
-    spans_of,
-    upsert_adding,
-)
+from sla.rollup_sql import blocks_fill, insert_select, spans_of, upsert_adding
 from sla.targets import TARGETS, SlaState, sla_state_q, sla_time_zone
 
 __all__ = [

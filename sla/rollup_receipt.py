@@ -33,21 +33,20 @@ from sla.targets import sla_time_zone
 __all__ = ["figures_receive"]
 
 
-def figures_receive(*, complaint_id: int, received_at: datetime | None = None) -> None:
+def figures_receive(*, complaint_id: int, received_at: datetime) -> None:
     """A complaint just recorded: its share, inserted straight from its row.
 
-    On PostgreSQL, given the complaint's ``received_at``, one statement writes
-    the share and adds it to its day's, week's and four weeks' figures (a
-    data-modifying WITH: ``_receive_statement``); otherwise two (INSERT ...
-    SELECT ... RETURNING, then the upsert). A complaint that already has a
-    share (which a receipt should not) falls back to the refresh.
+    On PostgreSQL one statement writes the share and adds it to its day's,
+    week's and four weeks' figures (a data-modifying WITH:
+    ``_receive_statement``; ``received_at`` says which days to offer it);
+    on SQLite two (INSERT ... SELECT ... RETURNING, then the upsert). A
+    complaint that already has a share (which a receipt should not) falls
+    back to the refresh.
     """
-    in_one = received_at is not None and connection.vendor == "postgresql"
-    returned, daily_written = (
-        _receive_in_one(complaint_id, received_at)
-        if in_one and received_at is not None
-        else (_insert_select_one(complaint_id), False)
-    )
+    if connection.vendor == "postgresql":
+        returned, daily_written = _receive_in_one(complaint_id, received_at)
+    else:
+        returned, daily_written = _insert_select_one(complaint_id), False
     if returned is None:
         figures_refresh(complaint_id=complaint_id)
         return

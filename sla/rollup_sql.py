@@ -75,12 +75,12 @@ def _upsert_statement(
     )
 
 
-@lru_cache(maxsize=16)
 def adding_on_conflict(
     model: type[models.Model], key: tuple[str, ...], counts: tuple[str, ...]
 ) -> str:
     """The upsert's tail: a row already there gets the new counts added to its
-    own (``upsert_adding``, and sla.rollup's receipt in one statement)."""
+    own (``upsert_adding``, and sla.rollup_receipt's statement; both cache
+    the statement they build)."""
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
     count_columns = [qn(column_of(model, name)) for name in counts]
