@@ -3,12 +3,17 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import fields_shared
 from complaints.customer_forms import attachments_field
 from complaints.models import Kind
 
 
+@fields_shared
 class SubmitForm(forms.Form):
-    """The public web form. Field rules beyond shape live in the intake service."""
+    """The public web form. Field rules beyond shape live in the intake service.
+
+    Its fields are shared by every instance (common.forms): none is changed per request.
+    """
 
     name = forms.CharField(
         label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})

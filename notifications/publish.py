@@ -4,11 +4,14 @@ per process (issue 15, item 2: the submission's CPU).
 Celery's ``apply_async`` costs about 0.6 ms of CPU per call in the web process:
 routing, the producer pool, its retry wrapper, signals, and kombu's Redis
 transport building a new ``redis.Redis`` (with its 170 response callbacks)
-for every message. The message itself is cheap to build. Here Celery still
-builds it (``app.amqp.create_task_message``: the same protocol, headers and
-body a worker expects) and kombu's channel still prepares its envelope, as
-``Producer.publish`` does; only the ``LPUSH`` goes through one client kept
-per process and broker URL. About a third of the CPU. The ``LPUSH`` itself
+for every message. Here Celery still builds the message
+(``app.amqp.create_task_message``: the same protocol, headers and body a
+worker expects), once per task and process, and each send replaces what
+Celery's as_task_v2 makes per message (the id, the arguments and their repr);
+kombu's channel still prepares its envelope, as ``Producer.publish`` does;
+only the ``LPUSH`` goes through one client kept per process and broker URL.
+About a third of the CPU. The route is the router's, asked once per task
+(routing is by task name here: ``task_routes``). The ``LPUSH`` itself
 is written straight to a socket kept per thread (common/redis_wire.py), and
 goes through that client when it cannot be.
 
@@ -23,11 +26,13 @@ would, after one immediate retry on a new connection; the caller
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from typing import Any
 
 from celery import current_app
 from celery.utils import uuid as task_uuid
+from celery.utils.saferepr import saferepr
 from kombu.serialization import dumps as body_dumps
 from kombu.utils.json import dumps as envelope_dumps
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -46,6 +51,11 @@ class _Publisher:
         self.connection = app.connection_for_write(url)
         self.channel = self.connection.default_channel
         self.client = self.channel.Client(connection_pool=self.channel.pool)
+        # Per task name: its queue (routing is settled at start-up) and
+        # Celery's message for it, the fields that vary replaced per message.
+        self.router: Any = None
+        self.routes: dict[str, Any] = {}
+        self.templates: dict[tuple[str, int], Any] = {}
 
     def push(self, queue: str, message: dict[str, Any]) -> None:
         channel = self.channel
@@ -96,8 +106,7 @@ def task_publish(name: str, args: tuple[Any, ...], **options: Any) -> None:
     app: Any = current_app
     plain = options.get("countdown") is None and _plain(app.tasks[name])
     publisher = _publisher(app) if plain else None
-    route = app.amqp.router.route({}, name, args, {}) if publisher is not None else {}
-    queue = route.get("queue")
+    queue = _queue(app, publisher, name) if publisher is not None else None
     if (
         publisher is None
         or queue is None
@@ -125,17 +134,43 @@ def _plain(task: Any) -> bool:
     )
 
 
+def _queue(app: Any, publisher: _Publisher, name: str) -> Any:
+    # The router's answer for a task sent with no options (none are passed),
+    # kept while the app keeps that router (a change of task_routes makes another).
+    router = app.amqp.router
+    if publisher.router is not router:
+        publisher.router, publisher.routes = router, {}
+    if name not in publisher.routes:
+        publisher.routes[name] = router.route({}, name, (), {}).get("queue")
+    return publisher.routes[name]
+
+
+# Placeholders in the template message: replaced by each message's own.
+_TEMPLATE_ID = "00000000-0000-0000-0000-000000000000"
+
+
 def _message(app: Any, publisher: _Publisher, name: str, args: tuple[Any, ...], queue: Any) -> Any:
     task = app.tasks[name]
-    prepared = app.amqp.create_task_message(
-        task_uuid(), name, args, {}, ignore_result=task.ignore_result, reply_to=app.thread_oid
-    )
+    # Celery's own message for this task, made once per process (its origin
+    # names the process); only the id and the arguments differ between two
+    # sends, as in Celery's as_task_v2.
+    key = (name, os.getpid())
+    template = publisher.templates.get(key)
+    if template is None:
+        template = publisher.templates[key] = app.amqp.create_task_message(
+            _TEMPLATE_ID, name, (), {}, ignore_result=task.ignore_result, reply_to=app.thread_oid
+        )
+    task_id = task_uuid()
+    argsrepr = saferepr(args, app.amqp.argsrepr_maxsize, maxlevels=app.conf.task_repr_maxlevels)
+    headers = {**template.headers, "id": task_id, "root_id": task_id, "argsrepr": argsrepr}
+    _args, kwargs, embed = template.body
     serializer = task.serializer or app.conf.task_serializer
-    content_type, content_encoding, body = body_dumps(prepared.body, serializer=serializer)
+    content_type, content_encoding, body = body_dumps((args, kwargs, embed), serializer=serializer)
     properties = {
-        **prepared.properties,
+        **template.properties,
+        "correlation_id": task_id,
         "delivery_mode": queue.exchange.delivery_mode or 2,
     }
     return publisher.channel.prepare_message(
-        body, 0, content_type, content_encoding, prepared.headers, properties
+        body, 0, content_type, content_encoding, headers, properties
     )

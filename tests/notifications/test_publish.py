@@ -79,6 +79,22 @@ def test_the_lean_publish_sends_the_message_apply_async_sends(own_queue):
 
 
 @pytest.mark.redis
+def test_each_send_carries_its_own_id_and_arguments(own_queue):
+    # The message is made from one kept per task: nothing of one send leaks
+    # into the next, and a later send is still what apply_async sends.
+    publish.task_publish(SEND_TASK, (41,))
+    publish.task_publish(SEND_TASK, (1042,))
+    celery_app.tasks[SEND_TASK].apply_async((1042,))
+
+    first, second, by_celery = _messages(own_queue)
+    assert [m["body"][0] for m in (first, second)] == [[41], [1042]]
+    assert [m["headers"]["argsrepr"] for m in (first, second)] == ["(41,)", "(1042,)"]
+    assert first["headers"]["id"] != second["headers"]["id"]
+    assert second["properties"]["correlation_id"] == second["headers"]["id"]
+    assert _without_ids(second) == _without_ids(by_celery)
+
+
+@pytest.mark.redis
 def test_a_connection_the_broker_closed_is_replaced_and_the_message_still_sent(
     own_queue, monkeypatch
 ):
