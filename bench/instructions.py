@@ -35,6 +35,7 @@ it empties at the end: use scratch ones. About a minute per tree.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -46,9 +47,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 HERE = Path(__file__).resolve().parent.parent
-GIT = shutil.which("git") or "git"
+sys.path.insert(0, str(HERE))
+from bench.scenarios import LABELS, SCENARIOS, scenarios_asked, trees_compared  # noqa: E402
+
 VALGRIND = shutil.which("valgrind") or "valgrind"
-SCENARIOS = ("healthz", "form", "status", "post_form", "post_api")
 WARM_UP = 20
 _TOTALS = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)
 
@@ -56,8 +58,12 @@ _TOTALS = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)
 def worker(requests: int, only: tuple[str, ...]) -> None:
     """Inside valgrind: the setup, the warm-up, then each scenario's stretch."""
     tree = Path(os.environ.get("BENCH_TREE") or HERE)
-    sys.path.insert(0, str(tree))
-    from bench import public  # that tree's: its settings, its setup, its requests
+    # That tree's bench/public.py (its settings, its setup, its requests), by
+    # its path: the name ``bench`` is this tree's package already.
+    spec = importlib.util.spec_from_file_location("measured_public", tree / "bench/public.py")
+    assert spec is not None and spec.loader is not None
+    public = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(public)
 
     state = public._setup()
     runs = {name: run for name, run in public._requests(state["numbers"]).items() if name in only}
@@ -142,23 +148,16 @@ def collect(process: Worker, out: Path, requests: int) -> dict[str, float]:
 
 
 def report(results: dict[str, dict[str, float]], requests: int) -> None:
-    labels = {
-        "healthz": "GET /healthz (baseline)",
-        "form": "GET /submit/ (the form)",
-        "status": "GET /track/<number>/ (status page)",
-        "post_form": "POST /submit/ (a complaint stored)",
-        "post_api": "POST /api/v1/public/complaints/",
-    }
     for tree, figures in results.items():
         print(f"\n== {tree}: instructions per request ({requests} requests), ratio to /healthz")
         base = figures["healthz"]
         for name, value in figures.items():
-            print(f"{labels[name]:44} {value / 1e6:8.3f} M {value / base:7.1f}×")
+            print(f"{LABELS[name]:44} {value / 1e6:8.3f} M {value / base:7.1f}×")
     if len(results) == 2:
         (new_name, new), (old_name, old) = results.items()
         print(f"\n== {new_name} against {old_name}: instructions new / old")
         for name in new:
-            print(f"{labels[name]:44} {new[name] / old[name]:8.3f}")
+            print(f"{LABELS[name]:44} {new[name] / old[name]:8.3f}")
 
 
 def main() -> None:
@@ -172,46 +171,20 @@ def main() -> None:
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    asked = {name.strip() for name in args.only.split(",") if name.strip()}
-    if unknown := asked - set(SCENARIOS):
-        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
-    only = tuple(name for name in SCENARIOS if name in asked or name == "healthz")
+    only = scenarios_asked(parser, args.only)
     if args.worker:
         worker(args.requests, only)
         return
-    head = subprocess.run(  # noqa: S603
-        [GIT, "-C", str(HERE), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    trees = {f"this tree ({head})": HERE}
-    with tempfile.TemporaryDirectory() as scratch_dir:
-        scratch = Path(scratch_dir)
-        if args.against:
-            other = scratch / "against"
-            subprocess.run(  # noqa: S603
-                [GIT, "-C", str(HERE), "worktree", "add", "--detach", str(other), args.against],
-                check=True,
-                capture_output=True,
-            )
-            trees[f"commit {args.against}"] = other
-        try:
-            running: dict[str, tuple[subprocess.Popen[str], Path]] = {}
-            for index, (name, tree) in enumerate(trees.items()):
-                out = scratch / f"counts{index}"
-                running[name] = (start(tree, args.requests, only, out), out)
-            results: dict[str, Any] = {
-                name: collect(process, out, args.requests)
-                for name, (process, out) in running.items()
-            }
-        finally:
-            if args.against:
-                subprocess.run(  # noqa: S603
-                    [GIT, "-C", str(HERE), "worktree", "remove", "--force", str(other)],
-                    check=False,
-                    capture_output=True,
-                )
+    with trees_compared(HERE, args.against) as trees, tempfile.TemporaryDirectory() as scratch:
+        # Both at once: the counts do not depend on the load.
+        running = {
+            name: (start(tree, args.requests, only, Path(scratch) / f"counts{index}"), index)
+            for index, (name, tree) in enumerate(trees.items())
+        }
+        results = {
+            name: collect(process, Path(scratch) / f"counts{index}", args.requests)
+            for name, (process, index) in running.items()
+        }
     report(results, args.requests)
 
 

@@ -39,18 +39,20 @@ import io
 import json
 import os
 import pstats
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(os.environ.get("BENCH_TREE") or Path(__file__).resolve().parent.parent)
+HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE))
+from bench.scenarios import LABELS, SCENARIOS, scenarios_asked, trees_compared  # noqa: E402
+
+ROOT = Path(os.environ.get("BENCH_TREE") or HERE)
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 for name, value in {
@@ -64,16 +66,6 @@ for name, value in {
     "LOG_LEVEL": "WARNING",
 }.items():
     os.environ.setdefault(name, value)
-
-GIT = shutil.which("git") or "git"
-SCENARIOS = ("healthz", "form", "status", "post_form", "post_api")
-LABELS = {
-    "healthz": "GET /healthz (baseline)",
-    "form": "GET /submit/ (the form)",
-    "status": "GET /track/<number>/ (status page)",
-    "post_form": "POST /submit/ (a complaint stored)",
-    "post_api": "POST /api/v1/public/complaints/",
-}
 
 
 def _setup() -> dict[str, Any]:
@@ -300,49 +292,22 @@ def main() -> None:
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    asked = {name.strip() for name in args.only.split(",") if name.strip()}
-    if unknown := asked - set(SCENARIOS):
-        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
-    only = tuple(name for name in SCENARIOS if name in asked or name == "healthz")
+    only = scenarios_asked(parser, args.only)
     if args.worker:
         worker(args.rounds, args.requests, only, args.profile)
         return
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    here = Path(__file__).resolve().parent.parent
-    head = subprocess.run(  # noqa: S603
-        [GIT, "-C", str(here), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    trees = {f"this tree ({head})": here}
-    with tempfile.TemporaryDirectory() as scratch:
-        if args.against:
-            other = Path(scratch) / "against"
-            subprocess.run(  # noqa: S603
-                [GIT, "-C", str(here), "worktree", "add", "--detach", str(other), args.against],
-                check=True,
-                capture_output=True,
-            )
-            trees[f"commit {args.against}"] = other
+    with trees_compared(HERE, args.against) as trees:
         results: dict[str, list[dict[str, Any]]] = {name: [] for name in trees}
-        try:
-            # One round per subprocess, alternating, so both see the same load.
-            for _round in range(args.rounds):
-                last = _round == args.rounds - 1
-                for index, (name, tree) in enumerate(trees.items()):
-                    profile = args.profile if last and index == 0 else 0
-                    lines = _run_tree(tree, 1, args.requests, only, profile)
-                    if results[name]:
-                        lines = [line for line in lines if "cpu_ms" in line]
-                    results[name].extend(lines)
-        finally:
-            if args.against:
-                subprocess.run(  # noqa: S603
-                    [GIT, "-C", str(here), "worktree", "remove", "--force", str(other)],
-                    check=False,
-                    capture_output=True,
-                )
+        # One round per subprocess, alternating, so both see the same load.
+        for _round in range(args.rounds):
+            last = _round == args.rounds - 1
+            for index, (name, tree) in enumerate(trees.items()):
+                profile = args.profile if last and index == 0 else 0
+                lines = _run_tree(tree, 1, args.requests, only, profile)
+                if results[name]:
+                    lines = [line for line in lines if "cpu_ms" in line]
+                results[name].extend(lines)
     report(results, only)
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
