@@ -101,7 +101,7 @@ def insert_with_child_unless_conflict(
             setattr(child, link_field.name, obj)  # its id and the object
             insert_new(child)
         return returned
-    parent_sql, parent_params, parent_returned = _insert_sql(
+    parent_sql, parent_params, parent_returned = insert_sql(
         obj, returning=returning, on_conflict=OnConflict.IGNORE, using=using
     )
     child_fields = _insert_fields(type(child))
@@ -131,9 +131,9 @@ def insert_with_child_unless_conflict(
         row = cursor.fetchone()
     if row is None:
         return None
-    values = _saved(obj, parent_returned, row[:-1], using)
+    values = row_saved(obj, parent_returned, row[:-1], using)
     setattr(child, link_field.name, obj)  # its id and the object
-    _saved(child, [child._meta.pk], row[-1:], using)
+    row_saved(child, [child._meta.pk], row[-1:], using)
     return values
 
 
@@ -151,7 +151,7 @@ def _insert(
     obj: models.Model, *, returning: Sequence[models.Field], on_conflict: OnConflict | None
 ) -> tuple[Any, ...] | None:
     using = router.db_for_write(type(obj))
-    statement, params, returned = _insert_sql(
+    statement, params, returned = insert_sql(
         obj, returning=returning, on_conflict=on_conflict, using=using
     )
     with connections[using].cursor() as cursor:
@@ -159,10 +159,10 @@ def _insert(
         row = cursor.fetchone()
     if row is None:
         return None
-    return _saved(obj, returned, row, using)
+    return row_saved(obj, returned, row, using)
 
 
-def _insert_sql(
+def insert_sql(
     obj: models.Model,
     *,
     returning: Sequence[models.Field],
@@ -205,7 +205,7 @@ def _insert_sql(
     return statement, params, returned
 
 
-def _saved(
+def row_saved(
     obj: models.Model, returned: Sequence[models.Field], row: Sequence[Any], using: str
 ) -> tuple[Any, ...]:
     values = [field.to_python(value) for field, value in zip(returned, row, strict=True)]
@@ -266,7 +266,7 @@ class CompiledQuery:
         for name, found_at in positions.items():
             if len(found_at) != 1:
                 raise ValueError(f"marker {name!r} found {len(found_at)} times in the parameters")
-        if _binds_on_client(connection):
+        if binds_on_client(connection):
             statement, params, positions = _constants_inlined(
                 connection, statement, list(params), positions
             )
@@ -307,7 +307,7 @@ class CompiledQuery:
         return [model.from_db(using, names, row) for row in self.rows(using=using, **values)]
 
 
-def _binds_on_client(connection: Any) -> bool:
+def binds_on_client(connection: Any) -> bool:
     # Django's default on psycopg 3: parameters quoted into the statement by
     # psycopg itself (a ClientCursor), as _constants_inlined does once.
     return connection.vendor == "postgresql" and (

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from common.batch import statement_send, statements_flush
 from complaints.models import Complaint, PrivacyNotice
 from complaints.services import (
     Actor,
@@ -105,11 +106,14 @@ def intake_submit(
     keys = [(s, k) for s, k in ((scope, idempotency_key), (REPEAT_SCOPE, repeat_key)) if k]
 
     def claim_and_keep(complaint: Complaint) -> None:
-        # In complaint_submit's transaction. The keys before the files, so
-        # that a repeat stores none of them.
-        if keys and not _keys_claim(keys, fingerprint, complaint):
-            raise _Taken
+        # In complaint_submit's transaction and its batch of statements
+        # (common.batch): a taken key raises _Taken when the batch is sent.
+        if keys:
+            _keys_claim(keys, fingerprint, complaint)
         if attachments:
+            # The keys known to be ours before the files, so that a repeat
+            # stores none of them.
+            statements_flush()
             complaint_attachments_add(complaint=complaint, uploads=attachments, at_submission=True)
 
     # Twice at most: a repeat key can lapse between the claim that found it
@@ -144,8 +148,9 @@ def _repeat_key(client: str, fingerprint: str, attachments: Sequence[Any]) -> st
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _keys_claim(keys: list[tuple[str, str]], fingerprint: str, complaint: Complaint) -> bool:
-    """Record the submission's keys for ``complaint``; False when one is taken.
+def _keys_claim(keys: list[tuple[str, str]], fingerprint: str, complaint: Complaint) -> None:
+    """Record the submission's keys for ``complaint``; _Taken when one is taken
+    (now, or when the open batch of statements is sent: common.batch).
 
     One statement for both keys: ``INSERT ... ON CONFLICT (scope, key) DO UPDATE
     ... WHERE`` the existing row is a repeat key older than the window (a
@@ -176,10 +181,12 @@ def _keys_claim(keys: list[tuple[str, str]], fingerprint: str, complaint: Compla
         f"WHERE {table}.{scope_column} = %s AND {table}.{created} < %s "
         f"RETURNING {scope_column}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        written = cursor.fetchall()
-    return len(written) == len(keys)
+
+    def answered(written: list[tuple[Any, ...]]) -> None:
+        if len(written) != len(keys):
+            raise _Taken
+
+    statement_send(statement, params, then=answered)
 
 
 def _column(name: str) -> str:

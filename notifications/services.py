@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.db import insert_unless_conflict
+from common.batch import insert_unless_conflict_send
 from complaints.codes import ACKNOWLEDGEMENT_SENT
 from complaints.models import Complaint, ComplaintEvent
 from complaints.permissions import actor_require
@@ -89,18 +89,21 @@ def notification_queue(
         next_attempt_at=now,
         give_up_at=now + timedelta(seconds=conf.retry_max_seconds()),
     )
-    # One statement, no savepoint (a get_or_create costs four inside the
-    # submission's transaction): a row queued already under this key, perhaps
+    # One statement, no savepoint: a row queued already under this key, perhaps
     # by a concurrent transaction that the INSERT waits for, is returned as is.
-    if insert_unless_conflict(notification) is None:
-        queued = Notification.objects.filter(idempotency_key=notification.idempotency_key).first()
-        if queued is None:  # not a clash of keys (SQLite's OR IGNORE also skips a failed CHECK)
+    # In a batch (common.batch: the submission's) it runs when the batch is sent.
+    found: list[Notification] = []
+
+    def answered(inserted: tuple[Any, ...] | None) -> None:
+        if inserted is not None:  # sent once committed: a rollback sends nothing
+            transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
+            return
+        found.extend(Notification.objects.filter(idempotency_key=notification.idempotency_key)[:1])
+        if not found:  # not a clash of keys (SQLite's OR IGNORE also skips a failed CHECK)
             raise IntegrityError("the notification was not inserted")
-        return queued
-    # Only once the row is committed can a worker see it; if the transaction
-    # rolls back, no task is ever sent.
-    transaction.on_commit(partial(notification_enqueue, notification_id=notification.pk))
-    return notification
+
+    insert_unless_conflict_send(notification, then=answered)
+    return found[0] if found else notification
 
 
 def notification_enqueue(*, notification_id: int, countdown: float | None = None) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from common.batch import statement_send
 from common.db import CompiledQuery, Marker
 from complaints.models import Complaint
 from sla.models import ComplaintFigures, DailyFigures
@@ -44,9 +45,14 @@ def figures_receive(*, complaint_id: int, received_at: datetime) -> None:
     back to the refresh.
     """
     if connection.vendor == "postgresql":
-        returned, daily_written = _receive_in_one(complaint_id, received_at)
+        # Sent now, or with the submission's batch (common.batch): nothing in
+        # the receipt reads the figures back before the commit.
+        _receive_in_one(complaint_id, received_at)
     else:
-        returned, daily_written = _insert_select_one(complaint_id), False
+        _received(complaint_id, _insert_select_one(complaint_id), daily_written=False)
+
+
+def _received(complaint_id: int, returned: dict[str, Any] | None, *, daily_written: bool) -> None:
     if returned is None:
         figures_refresh(complaint_id=complaint_id)
         return
@@ -93,15 +99,16 @@ def _share_insert(select: str) -> str:
     )
 
 
-def _receive_in_one(complaint_id: int, received_at: datetime) -> tuple[dict[str, Any] | None, bool]:
+def _receive_in_one(complaint_id: int, received_at: datetime) -> None:
     """The share and its daily figures in one statement (PostgreSQL).
 
     The day of receipt is the database's (the share's ``day``); the spans of
     the days around ``received_at`` in the SLA time zone go in as VALUES, so
     the rows written are always those of the day the share says, in the order
-    ``figures_apply`` writes them (the same lock order). Returns the share, or None
-    when the complaint had one already, and whether the daily rows were written
-    (if the day was not among those given, ``figures_apply`` writes them after).
+    ``figures_apply`` writes them (the same lock order). Its answer is the
+    share, or none when the complaint had one already, and whether the daily
+    rows were written (if the day was not among those given, ``figures_apply``
+    writes them after).
     """
     local = timezone.localtime(received_at, sla_time_zone()).date()
     days = (local - timedelta(days=1), local, local + timedelta(days=1))
@@ -110,12 +117,15 @@ def _receive_in_one(complaint_id: int, received_at: datetime) -> tuple[dict[str,
         for ordinal, (span, start) in enumerate(sorted(spans_of(day))):
             spans.extend([day, span, start, ordinal])
     sql, params = _ONE_SHARE.sql(complaint_id=complaint_id)
-    with connection.cursor() as cursor:
-        cursor.execute(_receive_statement(sql, len(days) * 3), [*params, *spans])
-        row = cursor.fetchone()
-    if row is None:
-        return None, False
-    return _share_of(row[1:-1]), row[-1] > 0
+
+    def answered(rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            _received(complaint_id, None, daily_written=False)
+            return
+        [row] = rows
+        _received(complaint_id, _share_of(row[1:-1]), daily_written=row[-1] > 0)
+
+    statement_send(_receive_statement(sql, len(days) * 3), [*params, *spans], then=answered)
 
 
 @lru_cache(maxsize=4)

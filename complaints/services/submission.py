@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.batch import statements_batched, statements_flush
 from common.db import insert_with_child_unless_conflict
 
 from .. import codes, tracking
@@ -165,20 +166,24 @@ def complaint_submit(
             data={"channel": channel, "kind": kind, "acknowledged_on_contact": on_contact},
         )
         # The complaint and its first history row in one statement, then the
-        # other apps told, as event_record tells them.
+        # other apps told, as event_record tells them. What they write (the
+        # notice, the figures) and ``then``'s keys are not read back before
+        # the commit: sent together, in one round trip (common.batch).
         _insert_with_new_tracking_number(complaint, received)
-        event_announce(received)
-        if on_contact:
-            complaint = complaint_transition(
-                complaint=complaint,
-                to=Stage.ACKNOWLEDGED,
-                actor=actor,
-                note=_("Tracking number given during the contact.")
-                if channel in CONTACT_CHANNELS
-                else _("Tracking number sent in the reply."),
-            )
-        if then is not None:
-            then(complaint)
+        with statements_batched():
+            event_announce(received)
+            if on_contact:
+                statements_flush()  # the transition reads the figures
+                complaint = complaint_transition(
+                    complaint=complaint,
+                    to=Stage.ACKNOWLEDGED,
+                    actor=actor,
+                    note=_("Tracking number given during the contact.")
+                    if channel in CONTACT_CHANNELS
+                    else _("Tracking number sent in the reply."),
+                )
+            if then is not None:
+                then(complaint)
     return complaint
 
 
