@@ -245,3 +245,17 @@ def test_the_staff_api_lists_the_files(committed, complaint_in, client, agent):
         f"/attachment/{ComplaintAttachment.objects.get().pk}/"
     )
     assert data["attachments"][0]["content_type"] == "application/pdf"
+
+
+def test_the_form_sent_again_with_its_file_stores_the_file_once(client, settings, tmp_path):
+    # The same client, content and file within the repeat window (a reload, a
+    # double click): the first complaint is the answer, and the repeat's copy
+    # of the file is never written, since its keys are checked first.
+    settings.MEDIA_ROOT = str(tmp_path)
+    for _ in range(2):
+        response = client.post("/submit/", form_data(attachments=[upload("dekont.pdf", PDF)]))
+        assert response.status_code == 302
+
+    assert Complaint.objects.count() == 1
+    assert ComplaintAttachment.objects.count() == 1
+    assert len([path for path in tmp_path.rglob("*") if path.is_file()]) == 1
