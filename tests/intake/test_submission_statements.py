@@ -21,6 +21,7 @@ from complaints.privacy import privacy_notice_version_of
 from config.celery import app
 from notifications.models import Notification, Status
 from tests.factories import make_complaint
+from tests.wire import sent
 
 LIMIT = 10
 # On PostgreSQL the receipt writes the complaint with its history row, and the
@@ -148,6 +149,24 @@ def test_an_api_submission_is_one_transaction_of_at_most_ten_statements(broker, 
     assert body["ack_due_at"] is not None
     assert complaint.privacy_notice is not None
     assert body["privacy_notice_version"] == complaint.privacy_notice.version == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("edge", ["web", "api"])
+def test_a_submission_reaches_postgresql_in_one_message_per_statement_begin_included(
+    client, broker, customer, edge
+):
+    # BEGIN goes with the first statement (common/postgresql/base.py): one
+    # round trip each for the customer, the complaint, the batch and COMMIT.
+    with sent() as messages:
+        if edge == "web":
+            response = client.post("/submit/", _form())
+        else:
+            response = APIClient().post("/api/v1/public/complaints/", API, format="json")
+    assert response.status_code in (201, 302)
+    assert len(messages) == _on_postgresql(edge, customer) - 1, "\n".join(messages)
+    assert messages[0].startswith("BEGIN; SELECT ")
+    assert messages[-1] == "COMMIT"
 
 
 def test_an_api_submission_with_an_idempotency_key_stays_within_ten(broker):

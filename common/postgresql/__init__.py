@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, its transactions begun in their first statement's message."""
