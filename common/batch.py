@@ -103,10 +103,14 @@ def _run(statements: Sequence[tuple[str, Sequence[Any]]], using: str) -> list[Ro
     sql = "; ".join(statement for statement, _params in statements)
     params = [value for _statement, values in statements for value in values]
     answers: list[Rows] = []
-    with connections[using].cursor() as cursor:
+    connection = connections[using]
+    # psycopg's rownumber is None without rows to fetch: cheaper than its
+    # description, which makes an object per column on every read.
+    has_rows = "rownumber" if connection.vendor == "postgresql" else "description"
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for index in range(len(statements)):
             if index:
                 cursor.nextset()
-            answers.append(cursor.fetchall() if cursor.description is not None else [])
+            answers.append(cursor.fetchall() if getattr(cursor, has_rows) is not None else [])
     return answers

@@ -20,6 +20,8 @@ from django.db.models.constants import OnConflict
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import InsertQuery
 
+from .db_params import insert_fields, insert_params
+
 _psycopg_queries: Any
 try:
     from psycopg import _queries as _psycopg_queries
@@ -104,7 +106,7 @@ def insert_with_child_unless_conflict(
     parent_sql, parent_params, parent_returned = insert_sql(
         obj, returning=returning, on_conflict=OnConflict.IGNORE, using=using
     )
-    child_fields = _insert_fields(type(child))
+    child_fields = insert_fields(type(child))
     child_sql = _CHILD_INSERTS.get((type(child), link, using))
     if child_sql is None:
         qn = connection.ops.quote_name
@@ -117,11 +119,8 @@ def insert_with_child_unless_conflict(
             f"SELECT {selected} FROM parent RETURNING {qn(_column(child._meta.pk))}"
         )
         _CHILD_INSERTS[type(child), link, using] = child_sql
-    child_params = [
-        field.get_db_prep_save(field.pre_save(child, True), connection=connection)
-        for field in child_fields
-        if field is not link_field
-    ]
+    child_values = [field.pre_save(child, True) for field in child_fields]
+    child_params = insert_params(type(child), child_values, connection, leaving_out=link_field)
     statement = (
         f"WITH parent AS ({parent_sql}), child AS ({child_sql}) "  # noqa: S608 - compiled above
         "SELECT parent.*, child.* FROM parent CROSS JOIN child"
@@ -140,11 +139,6 @@ def insert_with_child_unless_conflict(
 def _column(field: Any) -> str:
     assert field.column, field
     return str(field.column)
-
-
-def _insert_fields(model: type[models.Model]) -> list[models.Field]:
-    meta = model._meta
-    return [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
 
 
 def _insert(
@@ -171,7 +165,7 @@ def insert_sql(
 ) -> tuple[str, list[Any], list[models.Field]]:
     model = type(obj)
     meta = model._meta
-    fields = _insert_fields(model)
+    fields = insert_fields(model)
     connection = connections[using]
     returned = [meta.pk, *returning]
     values = [field.pre_save(obj, True) for field in fields]
@@ -196,13 +190,7 @@ def insert_sql(
         if not any(hasattr(v, "resolve_expression") and not isinstance(v, RawSQL) for v in values):
             _INSERTS[key] = statement
         return statement, list(compiled_params), returned
-    params: list[Any] = []
-    for field, value in zip(fields, values, strict=True):
-        if isinstance(value, RawSQL):
-            params.extend(value.params)
-        else:
-            params.append(field.get_db_prep_save(value, connection=connection))
-    return statement, params, returned
+    return statement, insert_params(model, values, connection), returned
 
 
 def row_saved(

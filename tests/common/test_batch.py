@@ -101,3 +101,13 @@ def test_a_nested_batch_is_sent_by_the_outer_one():
         if ONE_MESSAGE:
             assert answers == []
     assert answers == ANSWERS[:1]
+
+
+def test_a_statement_without_a_result_set_answers_no_rows():
+    answers: list = []
+    with statements_batched():
+        statement_send(
+            "UPDATE complaints_customer SET name = name WHERE 1 = %s", [0], then=answers.append
+        )
+        statement_send(*STATEMENTS[0], then=answers.append)
+    assert answers == [[], ANSWERS[0]]
