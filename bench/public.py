@@ -25,7 +25,9 @@ of its own, and reports each scenario's CPU against that commit's.
 ``--only`` measures some scenarios (/healthz always, as the baseline);
 ``--profile N`` runs each scenario once more under cProfile after the rounds
 and prints its N most costly functions by CPU (own time, then cumulative),
-for this tree only.
+for this tree only (``--profile-dump PREFIX`` keeps each profile for pstats).
+The report also gives the kernel's share of each figure (system time, to
+the clock tick): the part that differs most between machines of one kind.
 
 Writes to the database it is given (complaints, outbox rows) and to the
 broker's default queue, which it empties at the end: use scratch ones.
@@ -169,13 +171,15 @@ def _statements(run: Callable[[int], Any]) -> dict[str, int]:
     }
 
 
-def _profile(name: str, run: Callable[[int], Any], requests: int, top: int) -> None:
+def _profile(name: str, run: Callable[[int], Any], requests: int, top: int, dump: str = "") -> None:
     # CPU time, as the rounds measure: waiting on the database is not counted.
     profiler = cProfile.Profile(time.process_time)
     profiler.enable()
     for i in range(requests):
         run(i)
     profiler.disable()
+    if dump:
+        profiler.dump_stats(f"{dump}.{name}")  # for pstats: callers, callees
     for order in ("tottime", "cumulative"):
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
@@ -185,7 +189,9 @@ def _profile(name: str, run: Callable[[int], Any], requests: int, top: int) -> N
         print(out.getvalue().split("\n", 3)[-1], file=sys.stderr)
 
 
-def worker(rounds: int, requests: int, only: tuple[str, ...], profile: int = 0) -> None:
+def worker(
+    rounds: int, requests: int, only: tuple[str, ...], profile: int = 0, dump: str = ""
+) -> None:
     """Measure ``rounds`` rounds; one JSON line per round on stdout."""
     state = _setup()
     runs = {name: run for name, run in _requests(state["numbers"]).items() if name in only}
@@ -196,17 +202,20 @@ def worker(rounds: int, requests: int, only: tuple[str, ...], profile: int = 0) 
     shape = {name: _statements(run) for name, run in runs.items()}
     print(json.dumps({"statements": shape}), flush=True)
     for _round in range(rounds):
-        figures = {}
+        figures, kernel = {}, {}
         for name in runs:
             run = runs[name]
-            started = time.process_time()
+            started, times = time.process_time(), os.times()
             for i in range(requests):
                 run(i)
             figures[name] = (time.process_time() - started) * 1000 / requests
-        print(json.dumps({"cpu_ms": figures}), flush=True)
+            # The kernel's share (system time: sockets, polls), at the clock
+            # tick's resolution: what moves most between machines.
+            kernel[name] = (os.times().system - times.system) * 1000 / requests
+        print(json.dumps({"cpu_ms": figures, "system_ms": kernel}), flush=True)
     if profile:
         for name, run in runs.items():
-            _profile(name, run, requests, profile)
+            _profile(name, run, requests, profile, dump)
     _empty_the_queue()
 
 
@@ -219,7 +228,7 @@ def _empty_the_queue() -> None:
 
 
 def _run_tree(
-    tree: Path, rounds: int, requests: int, only: tuple[str, ...], profile: int = 0
+    tree: Path, rounds: int, requests: int, only: tuple[str, ...], profile: int = 0, dump: str = ""
 ) -> list[dict[str, Any]]:
     env = {**os.environ, "BENCH_TREE": str(tree)}
     out = subprocess.run(  # noqa: S603 - our own script, our own arguments
@@ -235,6 +244,7 @@ def _run_tree(
             ",".join(only),
             "--profile",
             str(profile),
+            *(["--profile-dump", dump] if dump else []),
         ],
         env=env,
         stdout=subprocess.PIPE,  # the profile goes to stderr, straight through
@@ -253,14 +263,20 @@ def report(results: dict[str, list[dict[str, Any]]], only: tuple[str, ...]) -> N
         shape = next(line["statements"] for line in lines if "statements" in line)
         rounds = [line["cpu_ms"] for line in lines if "cpu_ms" in line]
         print(f"\n== {tree}: {len(rounds)} rounds, CPU ms per request (median), ratio to /healthz")
-        print(f"{'':42} {'cpu ms':>8} {'× healthz':>10} {'SQL':>5} {'txn':>4} {'savept':>6}")
+        # An older tree's worker may not report the kernel's share.
+        kernel = [line["system_ms"] for line in lines if "system_ms" in line]
+        print(
+            f"{'':42} {'cpu ms':>8} {'× healthz':>10} {'SQL':>5} {'txn':>4} {'savept':>6}"
+            f" {'system ms':>10}"
+        )
         for name in only:
             cpu = _median([r[name] for r in rounds])
             ratio = _median([r[name] / r["healthz"] for r in rounds])
             s = shape[name]
+            system = f"{_median([k[name] for k in kernel]):10.2f}" if kernel else f"{'':>10}"
             print(
                 f"{LABELS[name]:42} {cpu:8.2f} {ratio:9.1f}× {s['statements']:5} "
-                f"{s['transactions']:4} {s['savepoints']:6}"
+                f"{s['transactions']:4} {s['savepoints']:6} {system}"
             )
     if len(results) == 2:
         (new, new_lines), (old, old_lines) = results.items()
@@ -290,11 +306,17 @@ def main() -> None:
         metavar="N",
         help="after the rounds, profile each scenario (this tree only): N top functions",
     )
+    parser.add_argument(
+        "--profile-dump",
+        default="",
+        metavar="PREFIX",
+        help="with --profile, also write each scenario's profile to PREFIX.<scenario> (pstats)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     only = scenarios_asked(parser, args.only)
     if args.worker:
-        worker(args.rounds, args.requests, only, args.profile)
+        worker(args.rounds, args.requests, only, args.profile, args.profile_dump)
         return
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     with trees_compared(HERE, args.against) as trees:
@@ -304,7 +326,8 @@ def main() -> None:
             last = _round == args.rounds - 1
             for index, (name, tree) in enumerate(trees.items()):
                 profile = args.profile if last and index == 0 else 0
-                lines = _run_tree(tree, 1, args.requests, only, profile)
+                dump = args.profile_dump if profile else ""  # this tree only
+                lines = _run_tree(tree, 1, args.requests, only, profile, dump)
                 if results[name]:
                     lines = [line for line in lines if "cpu_ms" in line]
                 results[name].extend(lines)
