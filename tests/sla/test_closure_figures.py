@@ -139,11 +139,13 @@ def test_the_panel_counts_from_the_daily_figures_what_the_complaints_say(
     from sla.unanswered import unanswered_sweep
     from tests.sla.test_daily_figures import random_history
 
+    # A fixed Wednesday morning: the wait below then spans business hours whatever
+    # day the suite runs (from a Friday evening it would span none, and pause nothing).
+    now = clock.set(ist(2026, 11, 18, 10))
     rng = random.Random(seed)
     random_history(rng, receive, representative, steps=50)
     # Waiting on the customer, resumed or not, and unanswered decisions reminded
     # and closed by the sweep: the inputs the random history does not touch.
-    now = timezone.now()
     waiting = list(Complaint.objects.filter(stage__in=[Stage.TRACKING, Stage.IN_ANALYSIS]))
     clock.set(now)
     for complaint in waiting:
