@@ -201,6 +201,16 @@ def figures_refresh(*, complaint_id: int) -> bool:
     return True
 
 
+# What figures_apply writes beyond a share's daily rows, and when: the
+# root-cause rows for a share with a cause (not 0), the histograms
+# (sla.histograms) for one with business seconds recorded. A share with
+# neither, as every new complaint's, writes its daily rows only: the receipt
+# asks the database this in its one statement (sla.rollup_receipt) rather
+# than reading the whole share back.
+BEYOND_DAILY_UNLESS_ZERO: tuple[str, ...] = ("root_cause",)
+BEYOND_DAILY_UNLESS_NULL: tuple[str, ...] = tuple(f"{t.name}_seconds" for t in TARGETS)
+
+
 def figures_forget(*, share: Mapping[str, Any]) -> None:
     """Take a deleted complaint's share out of the daily figures."""
     figures_apply(old=share, new=None)

@@ -21,6 +21,8 @@ from common.db import CompiledQuery, Marker
 from complaints.models import Complaint
 from sla.models import ComplaintFigures, DailyFigures
 from sla.rollup import (
+    BEYOND_DAILY_UNLESS_NULL,
+    BEYOND_DAILY_UNLESS_ZERO,
     COUNTED,
     KEY,
     SHARE_FIELDS,
@@ -105,10 +107,11 @@ def _receive_in_one(complaint_id: int, received_at: datetime) -> None:
     The day of receipt is the database's (the share's ``day``); the spans of
     the days around ``received_at`` in the SLA time zone go in as VALUES, so
     the rows written are always those of the day the share says, in the order
-    ``figures_apply`` writes them (the same lock order). Its answer is the
-    share, or none when the complaint had one already, and whether the daily
-    rows were written (if the day was not among those given, ``figures_apply``
-    writes them after).
+    ``figures_apply`` writes them (the same lock order). Its answer is no
+    row when the complaint had a share already (the refresh then runs), else
+    how many daily rows were written and whether the share needs more than
+    them. Only then (a day not among those given, a cause or business seconds
+    at receipt) is the share read back for ``figures_apply`` to finish.
     """
     local = timezone.localtime(received_at, sla_time_zone()).date()
     days = (local - timedelta(days=1), local, local + timedelta(days=1))
@@ -122,10 +125,16 @@ def _receive_in_one(complaint_id: int, received_at: datetime) -> None:
         if not rows:
             _received(complaint_id, None, daily_written=False)
             return
-        [row] = rows
-        _received(complaint_id, _share_of(row[1:-1]), daily_written=row[-1] > 0)
+        [(daily_rows, beyond_daily)] = rows
+        if daily_rows and not beyond_daily:
+            return  # all written: the usual receipt, nothing read back
+        _received(complaint_id, _share_stored(complaint_id), daily_written=daily_rows > 0)
 
     statement_send(_receive_statement(sql, len(days) * 3), [*params, *spans], then=answered)
+
+
+def _share_stored(complaint_id: int) -> dict[str, Any]:
+    return ComplaintFigures.objects.values(*SHARE_FIELDS).get(pk=complaint_id)
 
 
 @lru_cache(maxsize=4)
@@ -137,6 +146,18 @@ def _receive_statement(select: str, spans: int) -> str:
     keys = ("span", *KEY)
     columns = [qn(column_of(DailyFigures, name)) for name in (*keys, "received", *COUNTED)]
     values = ", ".join(["(%s, %s, %s, %s)"] * spans)
+    # Two small values, not the share's 26 (loading them cost more CPU than
+    # the statement): how many daily rows were written, and whether the share
+    # needs more of figures_apply than them (sla.rollup.BEYOND_DAILY_*).
+    beyond = " OR ".join(
+        [
+            *(f"s.{qn(column_of(ComplaintFigures, n))} <> 0" for n in BEYOND_DAILY_UNLESS_ZERO),
+            *(
+                f"s.{qn(column_of(ComplaintFigures, n))} IS NOT NULL"
+                for n in BEYOND_DAILY_UNLESS_NULL
+            ),
+        ]
+    )
     # Our own table and column names; the values as parameters.
     return (
         f"WITH s AS ({_share_insert(select)}), "  # noqa: S608
@@ -146,5 +167,5 @@ def _receive_statement(select: str, spans: int) -> str:
         f"FROM s JOIN (VALUES {values}) AS v (day, span, start, ordinal) "
         f"ON v.day = s.{qn(column_of(ComplaintFigures, 'day'))} ORDER BY v.ordinal "
         f"{adding_on_conflict(DailyFigures, keys, ('received', *COUNTED))} RETURNING 1) "
-        "SELECT s.*, (SELECT COUNT(*) FROM d) FROM s"
+        f"SELECT (SELECT COUNT(*) FROM d), {beyond} FROM s"
     )

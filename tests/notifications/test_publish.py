@@ -155,3 +155,37 @@ def test_a_send_at_a_later_time_goes_through_celery(own_queue, celery_calls):
     publish.task_publish(SEND_TASK, (6,), countdown=30)
     assert celery_calls == [((6,), {"countdown": 30})]
     assert _messages(own_queue) == []
+
+
+@pytest.mark.redis
+def test_a_change_of_configuration_after_a_send_is_seen_by_the_next(own_queue, celery_calls):
+    # The lean path reads Celery's settings once, and again when they change:
+    # at run time, or through Django's settings.
+    from django.test import override_settings
+
+    changes = celery_app.conf.changes
+    # A value set at run time (by another test) would hide Django's setting.
+    earlier = {k: changes.pop(k) for k in ("task_always_eager",) if k in changes}
+    try:
+        publish.task_publish(SEND_TASK, (7,))
+        with override_settings(CELERY_TASK_ALWAYS_EAGER=True):
+            publish.task_publish(SEND_TASK, (8,))
+        publish.task_publish(SEND_TASK, (9,))
+        celery_app.conf.task_always_eager = True
+        publish.task_publish(SEND_TASK, (10,))
+        del changes["task_always_eager"]
+        publish.task_publish(SEND_TASK, (11,))
+    finally:
+        changes.update(earlier)
+
+    assert celery_calls == [((8,), {}), ((10,), {})]
+    assert [message["body"][0] for message in _messages(own_queue)] == [[7], [9], [11]]
+
+
+def test_the_arguments_repr_is_celerys():
+    from celery.utils.saferepr import saferepr
+
+    conf = publish._settings(celery_app)
+    for args in [(5712,), (1, 2), (), (10**40,), tuple(range(300)), ("a",)]:
+        expected = saferepr(args, conf.argsrepr_maxsize, maxlevels=conf.repr_maxlevels)
+        assert publish._argsrepr(args, conf) == expected

@@ -287,6 +287,26 @@ def test_a_receipt_whose_day_the_caller_guessed_wrong_is_still_counted_once(rece
     assert figures_rows() == kept
 
 
+def test_a_receipt_with_a_cause_and_business_seconds_writes_those_figures_too(receive):
+    # Not what a submission sends, but what figures_receive must handle: the
+    # one statement answers that the share needs more than its daily rows,
+    # and the root-cause rows and the histograms follow.
+    complaint = receive()
+    Complaint.objects.filter(pk=complaint.pk).update(
+        root_cause=RootCause.objects.get(code="technical"),
+        ack_met_at=complaint.received_at + timedelta(hours=1),
+        ack_business_seconds=3600,
+    )
+    figures_rebuild()
+    kept = figures_rows()
+    assert kept["root_causes"] and kept["histograms"]
+    _figures_emptied()
+
+    figures_receive(complaint_id=complaint.pk, received_at=complaint.received_at)
+
+    assert figures_rows() == kept
+
+
 def test_a_complaint_cannot_be_deleted_so_its_figures_stay(receive, classify):
     # KVKK / ISO 10002: the record is kept (complaints.privacy_guard refuses the
     # DELETE at the database), so no figure ever has to be taken back out.
