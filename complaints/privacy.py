@@ -113,13 +113,18 @@ def privacy_notice_fields(
         shown_params = [*by_version_params, *current_params]
     # SQL from the ORM's compiler only; every value is a parameter.
     return {
-        "privacy_notice_id": RawSQL(shown, shown_params, output_field=models.BigIntegerField()),  # noqa: S611
+        "privacy_notice_id": RawSQL(shown, shown_params, output_field=_AN_ID),  # noqa: S611
         "privacy_notice_given": RawSQL(  # noqa: S611
             f"CASE WHEN EXISTS ({current}) THEN %s ELSE '' END",
             [*current_params, given],
-            output_field=models.CharField(),
+            output_field=_A_TEXT,
         ),
     }
+
+
+# The expressions' types, made once (a field costs more to make than to use).
+_AN_ID = models.BigIntegerField()
+_A_TEXT = models.CharField()
 
 
 _CURRENT_NOTICE = CompiledQuery(lambda: PrivacyNotice.objects.order_by("-version")[:1])

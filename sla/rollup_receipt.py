@@ -9,7 +9,7 @@ later event's refresh takes three.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -114,11 +114,6 @@ def _receive_in_one(complaint_id: int, received_at: datetime) -> None:
     at receipt) is the share read back for ``figures_apply`` to finish.
     """
     local = timezone.localtime(received_at, sla_time_zone()).date()
-    days = (local - timedelta(days=1), local, local + timedelta(days=1))
-    spans: list[Any] = []
-    for day in days:
-        for ordinal, (span, start) in enumerate(sorted(spans_of(day))):
-            spans.extend([day, span, start, ordinal])
     sql, params = _ONE_SHARE.sql(complaint_id=complaint_id)
 
     def answered(rows: list[tuple[Any, ...]]) -> None:
@@ -130,22 +125,41 @@ def _receive_in_one(complaint_id: int, received_at: datetime) -> None:
             return  # all written: the usual receipt, nothing read back
         _received(complaint_id, _share_stored(complaint_id), daily_written=daily_rows > 0)
 
-    statement_send(_receive_statement(sql, len(days) * 3), [*params, *spans], then=answered)
+    statement_send(_receive_statement(sql, local), params, then=answered)
 
 
 def _share_stored(complaint_id: int) -> dict[str, Any]:
     return ComplaintFigures.objects.values(*SHARE_FIELDS).get(pk=complaint_id)
 
 
+def _spans_around(local: date) -> str:
+    """The days around ``local`` and the rows each adds to, as VALUES rows:
+    (day, span, start, ordinal), in the order figures_apply writes them.
+
+    Written into the statement, not passed as parameters: dates formatted
+    from ``date`` objects (digits and dashes), our own span names and small
+    integers, nothing to escape (quoting 36 parameters cost more CPU than the
+    rest of the statement's values).
+    """
+    rows = []
+    for day in (local - timedelta(days=1), local, local + timedelta(days=1)):
+        for ordinal, (span, start) in enumerate(sorted(spans_of(day))):
+            assert isinstance(start, date) and span.isalnum(), (span, start)
+            rows.append(
+                f"('{day.isoformat()}'::date, '{span}', '{start.isoformat()}'::date, {ordinal})"
+            )
+    return ", ".join(rows)
+
+
 @lru_cache(maxsize=4)
-def _receive_statement(select: str, spans: int) -> str:
+def _receive_statement(select: str, local: date) -> str:
     qn = connection.ops.quote_name
     daily = qn(DailyFigures._meta.db_table)
     dimensions = [qn(column_of(ComplaintFigures, name)) for name in KEY[1:]]
     counted = [qn(column_of(ComplaintFigures, name)) for name in COUNTED]
     keys = ("span", *KEY)
     columns = [qn(column_of(DailyFigures, name)) for name in (*keys, "received", *COUNTED)]
-    values = ", ".join(["(%s, %s, %s, %s)"] * spans)
+    values = _spans_around(local)
     # Two small values, not the share's 26 (loading them cost more CPU than
     # the statement): how many daily rows were written, and whether the share
     # needs more of figures_apply than them (sla.rollup.BEYOND_DAILY_*).
@@ -158,7 +172,7 @@ def _receive_statement(select: str, spans: int) -> str:
             ),
         ]
     )
-    # Our own table and column names; the values as parameters.
+    # Our own table and column names and _spans_around's rows; the id a parameter.
     return (
         f"WITH s AS ({_share_insert(select)}), "  # noqa: S608
         f"d AS (INSERT INTO {daily} ({', '.join(columns)}) "
