@@ -30,7 +30,7 @@ import os
 import threading
 from typing import Any
 
-from celery import current_app
+from celery._state import get_current_app
 from celery.utils import uuid as task_uuid
 from celery.utils.saferepr import saferepr
 from kombu.serialization import dumps as body_dumps
@@ -114,7 +114,8 @@ class _Settings:
 def _django_settings() -> Any:
     from django.conf import settings
 
-    return settings._wrapped
+    # The object behind the lazy settings: override_settings swaps it.
+    return vars(settings)["_wrapped"]
 
 
 def _settings(app: Any) -> _Settings:
@@ -148,7 +149,7 @@ def _forget() -> None:
 
 def task_publish(name: str, args: tuple[Any, ...], **options: Any) -> None:
     """Enqueue task ``name`` with ``args``, as ``apply_async(args, **options)`` would."""
-    app: Any = current_app._get_current_object()
+    app: Any = get_current_app()
     task = app.tasks[name]
     plain = options.get("countdown") is None and _plain(task)
     publisher = _publisher(app) if plain else None
